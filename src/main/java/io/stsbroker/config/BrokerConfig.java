@@ -1,0 +1,128 @@
+package io.stsbroker.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything under {@code broker.*}. Semantic checks that span several properties (ARN format,
+ * duration ordering, policy JSON) run at start-up in {@link ConfigValidator}.
+ */
+@ConfigMapping(prefix = "broker")
+public interface BrokerConfig {
+
+    /** The role catalogue, keyed by the role name callers ask for. Empty by default: deny all. */
+    Map<String, RoleConfig> roles();
+
+    /**
+     * API keys as {@code <name>=<sha256 hex>[,<sha256 hex>...]}; the caller identity is
+     * {@code apikey:<name>}. Several digests per name let a key be rotated without changing the
+     * identity. Plain keys are never configured.
+     */
+    @WithName("api-keys")
+    Map<String, List<String>> apiKeys();
+
+    Sts sts();
+
+    @WithName("embedded-sts")
+    EmbeddedSts embeddedSts();
+
+    Cache cache();
+
+    Audit audit();
+
+    /** The longest a credential request may take before it fails with 503. Default 8s, below credentials-java's 10 s read timeout. */
+    @WithDefault("8s")
+    Duration requestTimeout();
+
+    interface RoleConfig {
+        /** {@code acs:ram::<account-id>:role/<role-name>}. */
+        String arn();
+
+        /** Session duration asked of STS. Default 3600s; at most 43200s and above {@code broker.cache.refresh-ahead}. */
+        @WithDefault("3600s")
+        Duration duration();
+
+        /** Optional session policy (JSON, at most 2048 characters) that narrows the role's permissions. */
+        Optional<String> policy();
+
+        /** Optional ExternalId, sent when the role's trust policy asks for one. */
+        @WithName("external-id")
+        Optional<String> externalId();
+
+        /** Identity patterns allowed to use the role; {@code *} matches any run of characters except {@code :}. Empty: nobody. */
+        Optional<List<String>> allow();
+    }
+
+    interface Sts {
+        /** {@code embedded} or {@code alibaba}. No default in production: it must be chosen. */
+        Provider provider();
+
+        /** The Alibaba STS endpoint: global, regional or VPC. Default {@code https://sts.aliyuncs.com}. */
+        @WithDefault("https://sts.aliyuncs.com")
+        String endpoint();
+
+        /** Connect and read timeout of one AssumeRole attempt. Default 3s. */
+        @WithDefault("3s")
+        Duration timeout();
+
+        /** Attempts for one AssumeRole when STS answers with a retryable error. Default 3. */
+        @WithName("max-attempts")
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** First backoff between attempts, doubled each time with jitter. Default 200ms. */
+        @WithName("retry-backoff")
+        @WithDefault("200ms")
+        Duration retryBackoff();
+    }
+
+    enum Provider { embedded, alibaba }
+
+    interface EmbeddedSts {
+        /** Loopback port of the embedded STS. Default 8090; 0 picks a free port. */
+        @WithDefault("8090")
+        int port();
+
+        /** AccessKeyId the embedded STS accepts; random when unset. */
+        @WithName("access-key-id")
+        Optional<String> accessKeyId();
+
+        /** AccessKeySecret the embedded STS verifies signatures with; random when unset. */
+        @WithName("access-key-secret")
+        Optional<String> accessKeySecret();
+
+        /** Key that signs the embedded STS's self-verifying security tokens (base64 or text); random when unset. */
+        @WithName("token-key")
+        Optional<String> tokenKey();
+    }
+
+    interface Cache {
+        /** A credential with less than this left is never handed out. Default 20m, above credentials-java's 15-minute stale window. */
+        @WithName("min-remaining")
+        @WithDefault("20m")
+        Duration minRemaining();
+
+        /** With less than this left, the cached credential is still served and one background refresh starts. Default 30m. */
+        @WithName("refresh-ahead")
+        @WithDefault("30m")
+        Duration refreshAhead();
+
+        /** Upper bound on cached (role, caller, ...) entries. Default 100000. */
+        @WithName("max-entries")
+        @WithDefault("100000")
+        long maxEntries();
+    }
+
+    interface Audit {
+        /** Also audit every cached hand-out, not only mints and denials. Default false (it dominates the cost at high rates). */
+        @WithName("hand-outs")
+        @WithDefault("false")
+        boolean handOuts();
+    }
+}

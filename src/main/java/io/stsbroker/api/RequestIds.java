@@ -1,0 +1,45 @@
+package io.stsbroker.api;
+
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.UUID;
+
+/**
+ * Assigns every request an id, echoed in {@code X-Request-Id} and in error bodies: the caller's
+ * own when it sent a sane one (1..128 characters of {@code [A-Za-z0-9._-]}), otherwise a UUID.
+ */
+public final class RequestIds {
+
+    public static final String HEADER = "X-Request-Id";
+    private static final String KEY = "broker.requestId";
+
+    private RequestIds() {
+    }
+
+    /** Called once per request, before anything else. */
+    static String assign(RoutingContext ctx) {
+        String sent = ctx.request().getHeader(HEADER);
+        String id = isSane(sent) ? sent : UUID.randomUUID().toString();
+        ctx.put(KEY, id);
+        ctx.response().putHeader(HEADER, id);
+        return id;
+    }
+
+    public static String of(RoutingContext ctx) {
+        String id = ctx == null ? null : ctx.get(KEY);
+        return id != null ? id : (ctx == null ? UUID.randomUUID().toString() : assign(ctx));
+    }
+
+    static boolean isSane(String s) {
+        if (s == null || s.isEmpty() || s.length() > 128) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,41 @@
+package io.stsbroker.auth;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.IdentityProvider;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.runtime.QuarkusPrincipal;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Turns a presented API key into the identity {@code apikey:<name>}, or fails authentication. */
+@ApplicationScoped
+public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthenticationRequest> {
+
+    private final ApiKeyRegistry registry;
+
+    public ApiKeyIdentityProvider(ApiKeyRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public Class<ApiKeyAuthenticationRequest> getRequestType() {
+        return ApiKeyAuthenticationRequest.class;
+    }
+
+    @Override
+    public Uni<SecurityIdentity> authenticate(ApiKeyAuthenticationRequest request, AuthenticationRequestContext ctx) {
+        // Hashing a key is microseconds of CPU: done on the calling (event-loop) thread.
+        return registry.nameOf(request.key())
+                .map(name -> {
+                    Caller caller = new Caller("apikey:" + name, Caller.Kind.API_KEY);
+                    SecurityIdentity id = QuarkusSecurityIdentity.builder()
+                            .setPrincipal(new QuarkusPrincipal(caller.identity()))
+                            .addAttribute(Caller.ATTRIBUTE, caller)
+                            .build();
+                    return Uni.createFrom().item(id);
+                })
+                .orElseGet(() -> Uni.createFrom().failure(new AuthenticationFailedException("unknown API key")));
+    }
+}

@@ -1,0 +1,35 @@
+package io.stsbroker.auth;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.SecurityIdentityAugmentor;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * Makes a verified JWT's {@code sub} claim the caller identity, and refuses tokens without one or
+ * whose {@code sub} pretends to be an API key ({@code apikey:...}).
+ *
+ * <p>{@code sub} is used rather than the principal name, which SmallRye JWT takes from
+ * {@code upn} or {@code preferred_username} first.
+ */
+@ApplicationScoped
+public class JwtCallerAugmentor implements SecurityIdentityAugmentor {
+
+    @Override
+    public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext ctx) {
+        if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
+            return Uni.createFrom().item(identity);
+        }
+        String sub = jwt.getSubject();
+        if (sub == null || sub.isBlank() || sub.startsWith("apikey:") || sub.length() > 512) {
+            return Uni.createFrom().failure(new AuthenticationFailedException("JWT without a usable sub claim"));
+        }
+        return Uni.createFrom().item(QuarkusSecurityIdentity.builder(identity)
+                .addAttribute(Caller.ATTRIBUTE, new Caller(sub, Caller.Kind.JWT))
+                .build());
+    }
+}

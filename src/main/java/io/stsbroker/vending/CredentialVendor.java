@@ -1,0 +1,228 @@
+package io.stsbroker.vending;
+
+import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.stsbroker.audit.AuditLog;
+import io.stsbroker.config.BrokerConfig;
+import io.stsbroker.error.BrokerException;
+import io.stsbroker.error.ErrorCode;
+import io.stsbroker.sts.AssumeRoleRequest;
+import io.stsbroker.sts.StsCredentials;
+import io.stsbroker.sts.StsException;
+import io.stsbroker.sts.UpstreamErrors;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Hands out cached STS credentials: never one with less than {@code min-remaining} left (the caller
+ * waits for a fresh one), and once less than {@code refresh-ahead} is left, the cached one is still
+ * served while one jittered background refresh replaces it.
+ *
+ * <p>Concurrent misses for one key share one AssumeRole (Caffeine's in-flight future). A refresh
+ * that fails transiently keeps the old credential until it reaches the floor; one that fails
+ * because the cloud withdrew the grant evicts it, so the revocation takes effect.
+ */
+@Singleton
+public class CredentialVendor {
+
+    private static final Logger LOG = Logger.getLogger(CredentialVendor.class);
+    /** How long a started refresh holds off others on the same entry (Caffeine dedupes too). */
+    private static final long REFRESH_HOLD_MILLIS = 30_000;
+    private static final long REFRESH_RETRY_BASE_MILLIS = 5_000;
+    private static final long REFRESH_RETRY_MAX_MILLIS = 60_000;
+
+    private final Clock clock;
+    private final UpstreamFetcher fetcher;
+    private final AuditLog audit;
+    private final boolean auditHandOuts;
+    private final Duration minRemaining;
+    private final Duration refreshAhead;
+    private final Duration requestTimeout;
+    private final AsyncLoadingCache<CredentialKey, CachedCredential> cache;
+    private final Counter hits;
+    private final Counter misses;
+    private final Counter refreshOk;
+    private final Counter refreshFailed;
+    private final Counter refreshEvicted;
+    private final DistributionSummary remaining;
+
+    CredentialVendor(Clock clock, UpstreamFetcher fetcher, AuditLog audit, BrokerConfig config, MeterRegistry meters) {
+        this.clock = clock;
+        this.fetcher = fetcher;
+        this.audit = audit;
+        this.auditHandOuts = config.audit().handOuts();
+        this.minRemaining = config.cache().minRemaining();
+        this.refreshAhead = config.cache().refreshAhead();
+        this.requestTimeout = config.requestTimeout();
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(config.cache().maxEntries())
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .expireAfter(new CredentialExpiry(clock, minRemaining))
+                .buildAsync(new Loader());
+        this.hits = meters.counter("broker.cache.requests", "result", "hit");
+        this.misses = meters.counter("broker.cache.requests", "result", "miss");
+        this.refreshOk = meters.counter("broker.cache.refreshes", "result", "success");
+        this.refreshFailed = meters.counter("broker.cache.refreshes", "result", "failure");
+        this.refreshEvicted = meters.counter("broker.cache.refreshes", "result", "evicted");
+        this.remaining = DistributionSummary.builder("broker.credentials.remaining")
+                .description("Lifetime left on credentials handed out").baseUnit("seconds")
+                .serviceLevelObjectives(1200, 1800, 3600, 7200, 43200).register(meters);
+        Gauge.builder("broker.cache.size", cache, c -> c.synchronous().estimatedSize()).register(meters);
+    }
+
+    /**
+     * Credentials for an already authorized request; completes within {@code broker.request-timeout}
+     * or fails with {@link BrokerException} (503 {@code UpstreamUnavailable} on timeout).
+     */
+    public CompletionStage<VendedCredential> vend(VendRequest request) {
+        CredentialKey key = CredentialKey.of(request);
+        CompletableFuture<CachedCredential> present = cache.getIfPresent(key);
+        if (present != null && present.isDone() && !present.isCompletedExceptionally()) {
+            CachedCredential entry = present.join();
+            if (aboveFloor(entry)) {
+                hits.increment();
+                maybeRefresh(key, entry);
+                return CompletableFuture.completedFuture(handOut(entry, request, "cached"));
+            }
+        }
+        misses.increment();
+        return cache.get(key, (k, executor) -> load(request))
+                .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((entry, failure) -> {
+                    if (failure != null) {
+                        throw asBrokerException(failure);
+                    }
+                    if (!aboveFloor(entry)) {
+                        throw new BrokerException(ErrorCode.UPSTREAM_UNAVAILABLE,
+                                "The token service returned credentials too close to expiry; try again shortly.",
+                                null, Duration.ofSeconds(1), null);
+                    }
+                    return handOut(entry, request, "handout");
+                });
+    }
+
+    /** Drops every cached credential of this caller and/or role (null matches all); returns how many. */
+    public long invalidate(String roleArn, String identity) {
+        var keys = cache.synchronous().asMap().keySet().stream()
+                .filter(k -> (roleArn == null || k.roleArn().equals(roleArn)) && (identity == null || k.identity().equals(identity)))
+                .toList();
+        cache.synchronous().invalidateAll(keys);
+        return keys.size();
+    }
+
+    private boolean aboveFloor(CachedCredential entry) {
+        return entry.credentials().expiration().minus(minRemaining).isAfter(clock.instant());
+    }
+
+    private void maybeRefresh(CredentialKey key, CachedCredential entry) {
+        if (entry.claimRefresh(clock.millis(), REFRESH_HOLD_MILLIS)) {
+            cache.synchronous().refresh(key);
+        }
+    }
+
+    private VendedCredential handOut(CachedCredential entry, VendRequest request, String event) {
+        StsCredentials c = entry.credentials();
+        remaining.record(Duration.between(clock.instant(), c.expiration()).toSeconds());
+        if (auditHandOuts && event.equals("cached")) {
+            audit.record(new AuditLog.Event("handout", "Success", request.requestId(), request.identity(),
+                    request.roleName(), request.sessionName(), c.accessKeyId(), c.expiration(), null));
+        }
+        return entry.vended();
+    }
+
+    private CompletableFuture<CachedCredential> load(VendRequest request) {
+        AssumeRoleRequest call = new AssumeRoleRequest(request.roleArn(), request.sessionName(), request.duration(),
+                request.sessionPolicy(), request.externalId());
+        return fetcher.fetch(call)
+                .map(creds -> {
+                    audit.record(new AuditLog.Event("mint", "Success", request.requestId(), request.identity(),
+                            request.roleName(), call.roleSessionName(), creds.accessKeyId(), creds.expiration(), null));
+                    return entry(call, creds, request.roleName());
+                })
+                .onFailure().invoke(t -> audit.record(new AuditLog.Event("mint", failureCode(t), request.requestId(),
+                        request.identity(), request.roleName(), call.roleSessionName(), null, null, t.getMessage())))
+                .subscribeAsCompletionStage();
+    }
+
+    private CachedCredential entry(AssumeRoleRequest call, StsCredentials creds, String roleName) {
+        // Jitter spreads the refreshes of entries minted together over the first quarter of the window.
+        long windowMillis = refreshAhead.minus(minRemaining).toMillis();
+        long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, windowMillis / 4));
+        Instant refreshAt = creds.expiration().minus(refreshAhead).plusMillis(jitter);
+        return new CachedCredential(call, creds, roleName, refreshAt);
+    }
+
+    /** Refreshes repeat the entry's own request; a revoked grant completes with null, which evicts. */
+    private final class Loader implements AsyncCacheLoader<CredentialKey, CachedCredential> {
+
+        @Override
+        public CompletableFuture<CachedCredential> asyncLoad(CredentialKey key, java.util.concurrent.Executor executor) {
+            // Every get() passes its own mapping function; a refresh of an absent key has nothing to repeat.
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<CachedCredential> asyncReload(CredentialKey key, CachedCredential old,
+                                                               java.util.concurrent.Executor executor) {
+            return fetcher.fetch(old.request())
+                    .map(creds -> {
+                        refreshOk.increment();
+                        audit.record(new AuditLog.Event("mint", "Success", "refresh", key.identity(), old.roleName(),
+                                old.request().roleSessionName(), creds.accessKeyId(), creds.expiration(), null));
+                        return entry(old.request(), creds, old.roleName());
+                    })
+                    .onFailure().recoverWithItem(t -> {
+                        if (t instanceof StsException e && e.kind() == UpstreamErrors.Kind.REVOKED) {
+                            refreshEvicted.increment();
+                            LOG.warnf("Refresh of %s for %s refused with %s: evicting the cached credential",
+                                    old.roleName(), key.identity(), e.upstreamCode().orElse("?"));
+                            audit.record(new AuditLog.Event("evict", failureCode(t), "refresh", key.identity(),
+                                    old.roleName(), old.request().roleSessionName(), null, null, t.getMessage()));
+                            return null;
+                        }
+                        refreshFailed.increment();
+                        long backoff = old.refreshFailed(clock.millis(), REFRESH_RETRY_BASE_MILLIS, REFRESH_RETRY_MAX_MILLIS);
+                        LOG.infof("Refresh of %s for %s failed (%s); serving the cached credential, next attempt in %d ms",
+                                old.roleName(), key.identity(), failureCode(t), backoff);
+                        return old;
+                    })
+                    .subscribeAsCompletionStage();
+        }
+    }
+
+    private static String failureCode(Throwable t) {
+        if (t instanceof BrokerException b) {
+            return b.upstreamCode().orElse(b.code().code());
+        }
+        return t.getClass().getSimpleName();
+    }
+
+    private static BrokerException asBrokerException(Throwable failure) {
+        Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (t instanceof BrokerException b) {
+            return b;
+        }
+        if (t instanceof java.util.concurrent.TimeoutException) {
+            return new BrokerException(ErrorCode.UPSTREAM_UNAVAILABLE,
+                    "No credentials within broker.request-timeout; the token service is slow or unreachable.",
+                    null, Duration.ofSeconds(1), null);
+        }
+        LOG.error("Unexpected failure while vending credentials", t);
+        return new BrokerException(ErrorCode.UPSTREAM_UNAVAILABLE, "Credentials could not be obtained; try again shortly.",
+                null, Duration.ofSeconds(1), null);
+    }
+}

@@ -1,0 +1,117 @@
+package io.stsbroker.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the packaged jar in the production profile: bad configuration must stop start-up with a
+ * non-zero exit naming the property (a {@code @QuarkusTest} cannot observe a failed start).
+ */
+class PackagedStartupIT {
+
+    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+
+    record Run(int exitCode, String output) {
+    }
+
+    private static Run run(String... props) throws Exception {
+        assertThat(JAR).exists();
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Dquarkus.http.port=0", "-Dbroker.embedded-sts.port=0"));
+        cmd.addAll(List.of(props));
+        cmd.addAll(List.of("-jar", JAR.toString()));
+        File log = Files.createTempFile("broker-start", ".log").toFile();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+        boolean exited = p.waitFor(60, TimeUnit.SECONDS);
+        if (!exited) {
+            p.destroyForcibly().waitFor();
+        }
+        String out = Files.readString(log.toPath(), StandardCharsets.UTF_8);
+        return new Run(exited ? p.exitValue() : Integer.MIN_VALUE, out);
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    @Test
+    void productionProfileWithoutProviderRefusesToStart() throws Exception {
+        Run r = run();
+        assertThat(r.exitCode()).as(r.output()).isNotEqualTo(0).isNotEqualTo(Integer.MIN_VALUE);
+        assertThat(r.output()).contains("broker.sts.provider");
+    }
+
+    @Test
+    void malformedRoleArnRefusesToStartNamingTheProperty() throws Exception {
+        Run r = run("-Dbroker.sts.provider=embedded", "-Dbroker.roles.reader.arn=arn:aws:iam::1:role/x",
+                "-Dbroker.roles.reader.allow=apikey:a");
+        assertThat(r.exitCode()).as(r.output()).isNotEqualTo(0).isNotEqualTo(Integer.MIN_VALUE);
+        assertThat(r.output()).contains("broker.roles.reader.arn").contains("arn:aws:iam::1:role/x");
+    }
+
+    @Test
+    void durationOrderingViolationRefusesToStart() throws Exception {
+        Run r = run("-Dbroker.sts.provider=embedded", "-Dbroker.roles.reader.arn=acs:ram::1:role/reader",
+                "-Dbroker.roles.reader.duration=1200");
+        assertThat(r.exitCode()).as(r.output()).isNotEqualTo(0).isNotEqualTo(Integer.MIN_VALUE);
+        assertThat(r.output()).contains("broker.roles.reader.duration");
+    }
+
+    @Test
+    void jwtKeyWithoutIssuerRefusesToStart() throws Exception {
+        Path jwks = Path.of("src", "test", "resources", "keys", "jwks.json").toAbsolutePath();
+        Run r = run("-Dbroker.sts.provider=embedded", "-Dmp.jwt.verify.publickey.location=file:" + jwks,
+                "-Dmp.jwt.verify.audiences=sts-broker");
+        assertThat(r.exitCode()).as(r.output()).isNotEqualTo(0).isNotEqualTo(Integer.MIN_VALUE);
+        assertThat(r.output()).contains("mp.jwt.verify.issuer");
+    }
+
+    @Test
+    void plainKeyInsteadOfDigestRefusesToStartWithoutPrintingIt() throws Exception {
+        Run r = run("-Dbroker.sts.provider=embedded", "-Dbroker.api-keys.ci=this-is-a-plain-key");
+        assertThat(r.exitCode()).as(r.output()).isNotEqualTo(0).isNotEqualTo(Integer.MIN_VALUE);
+        assertThat(r.output()).contains("broker.api-keys.ci").doesNotContain("this-is-a-plain-key");
+    }
+
+    @Test
+    void embeddedProviderInProductionStartsWithAProminentWarning() throws Exception {
+        File log = Files.createTempFile("broker-start", ".log").toFile();
+        Process p = new ProcessBuilder(javaBin(), "-Dquarkus.http.port=0", "-Dbroker.embedded-sts.port=0",
+                "-Dbroker.sts.provider=embedded", "-jar", JAR.toString())
+                .redirectErrorStream(true).redirectOutput(log).start();
+        try {
+            String out = "";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && !out.contains("Listening on")) {
+                Thread.sleep(100);
+                out = Files.readString(log.toPath());
+            }
+            assertThat(out).contains("Listening on").containsIgnoringCase("embedded").contains("WARN");
+            String port = out.replaceAll("(?s).*Listening on: http://[^:]+:(\\d+).*", "$1");
+            HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/q/health/ready")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(200);
+        } finally {
+            p.destroy();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+}

@@ -33,8 +33,11 @@ final class UpstreamHttp implements AutoCloseable {
     /** Connections kept to STS; AssumeRole is capped at 100 calls/s per account, so few are busy at once. */
     private static final int MAX_CONNECTIONS = 32;
 
-    /** Idle pooled connections are closed after this, before a server or NAT silently drops them. */
-    private static final int KEEP_ALIVE_SECONDS = 30;
+    /**
+     * Idle pooled connections are closed after this: below the 15 s idle timeout common to cloud load
+     * balancers, so we never reuse a connection the far end is about to drop.
+     */
+    private static final int KEEP_ALIVE_SECONDS = 10;
 
     /** What came back: status and the complete body. */
     record Response(int status, byte[] body) {

@@ -86,11 +86,15 @@ public class EmbeddedStsServer {
      *
      * @throws IllegalStateException naming {@code broker.embedded-sts.port} when the port cannot be bound
      */
-    public synchronized void start() {
+    public void start() {
+        start(config.embeddedSts().port());
+    }
+
+    /** {@link #start()} on an explicit port (0: any free one); a no-op while already listening. */
+    synchronized void start(int port) {
         if (server != null) {
             return;
         }
-        int port = config.embeddedSts().port();
         handler = new AssumeRoleHandler(keys.get(), clock);
         HttpServer candidate = vertx.createHttpServer(new HttpServerOptions()
                         .setHost(HOST)

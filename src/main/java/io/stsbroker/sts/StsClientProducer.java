@@ -1,0 +1,83 @@
+package io.stsbroker.sts;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.stsbroker.config.BrokerConfig;
+import io.stsbroker.sts.embedded.EmbeddedStsKeys;
+import io.stsbroker.sts.embedded.EmbeddedStsServer;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+
+/**
+ * Produces the application's single {@link StsClient} from {@code broker.sts.provider}:
+ * <ul>
+ *   <li>{@code alibaba}: {@link AlibabaStsClient} on {@code broker.sts.endpoint}, signing with the
+ *       credentials-java default chain ({@link DefaultChainCredentialsSource}).</li>
+ *   <li>{@code embedded}: the same {@link AlibabaStsClient} on the embedded STS
+ *       ({@code http://127.0.0.1:<actual port>}), signing with the embedded STS's own key pair. One
+ *       code path for dev, tests and production.</li>
+ * </ul>
+ * The bean is created on first use; the embedded STS binds in a start-up observer that runs before
+ * all others, so its port is known by then.
+ */
+@ApplicationScoped
+public class StsClientProducer {
+
+    private static final Logger LOG = Logger.getLogger(StsClientProducer.class);
+
+    @Inject
+    BrokerConfig config;
+    @Inject
+    Vertx vertx;
+    @Inject
+    Clock clock;
+    @Inject
+    MeterRegistry registry;
+    @Inject
+    Instance<EmbeddedStsServer> embeddedServer;
+    @Inject
+    Instance<EmbeddedStsKeys> embeddedKeys;
+
+    /** Fails start-up on a malformed {@code broker.sts.endpoint} instead of on the first credential request. */
+    void validate(@Observes StartupEvent event) {
+        if (config.sts().provider() == BrokerConfig.Provider.alibaba) {
+            StsEndpoint endpoint = StsEndpoint.parse(config.sts().endpoint());
+            LOG.infof("STS provider alibaba on %s, per-attempt timeout %s", endpoint, config.sts().timeout());
+        }
+    }
+
+    @Produces
+    @ApplicationScoped
+    StsClient stsClient() {
+        BrokerConfig.Sts sts = config.sts();
+        return switch (sts.provider()) {
+            case alibaba -> new AlibabaStsClient(vertx, "alibaba", StsEndpoint.parse(sts.endpoint()), sts.timeout(),
+                    new DefaultChainCredentialsSource(), clock, registry, () -> true);
+            case embedded -> {
+                EmbeddedStsServer server = embeddedServer.get();
+                EmbeddedStsKeys keys = embeddedKeys.get();
+                yield new AlibabaStsClient(vertx, "embedded", StsEndpoint.parse(server.baseUrl()), sts.timeout(),
+                        new StaticCredentialsSource(SigningCredentials.of(keys.accessKeyId(), keys.accessKeySecret())),
+                        clock, registry, server::isRunning);
+            }
+        };
+    }
+
+    void close(@Disposes StsClient client) {
+        if (client instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.debugf("Closing the STS client failed: %s", e.toString());
+            }
+        }
+    }
+}

@@ -4,8 +4,8 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigValue;
 
-import java.util.Optional;
 
 /**
  * Stops start-up when a JWT verification key is configured without both an expected issuer and
@@ -43,7 +43,10 @@ public class JwtSettingsCheck {
     }
 
     private static boolean present(Config config, String name) {
-        Optional<String> v = config.getOptionalValue(name, String.class);
-        return v.isPresent() && !v.get().isBlank();
+        // Only values someone configured count: SmallRye JWT ships a default issuer
+        // (https://quarkus.io/issuer) that would otherwise satisfy this check.
+        ConfigValue v = config.getConfigValue(name);
+        return v.getValue() != null && !v.getValue().isBlank() && v.getSourceOrdinal() > Integer.MIN_VALUE
+                && !"DefaultValuesConfigSource".equals(v.getSourceName());
     }
 }

@@ -24,6 +24,10 @@ import java.util.function.BooleanSupplier;
  * both). The same class serves production STS and the embedded STS, so dev and tests exercise the
  * production code path.
  *
+ * <p>The returned {@link Uni} is lazy: each subscription reads the signing credentials again and
+ * signs a new request (fresh {@code SignatureNonce} and {@code Timestamp}), so a caller retrying by
+ * re-subscribing never replays a nonce.
+ *
  * <p>Failures are {@link StsException}s: an STS error body keeps its {@code Code}, HTTP status and
  * {@code RequestId}; no answer, a timeout or an unreadable body is {@link StsException#unreachable}.
  * No log line or exception message contains the AccessKeySecret, the SecurityToken, the Signature or
@@ -70,10 +74,9 @@ public final class AlibabaStsClient implements StsClient, AutoCloseable {
     @Override
     public Uni<StsCredentials> assumeRole(AssumeRoleRequest request) {
         Objects.requireNonNull(request, "request");
-        if (closed) {
-            return Uni.createFrom().failure(StsException.unreachable("STS client is closed", null));
-        }
-        return credentials.current()
+        return Uni.createFrom().deferred(() -> closed
+                        ? Uni.createFrom().failure(StsException.unreachable("STS client is closed", null))
+                        : credentials.current())
                 .onFailure(e -> !(e instanceof StsException)).transform(this::ownCredentialsUnavailable)
                 .onItem().transformToUni(signing -> attempt(request, signing));
     }

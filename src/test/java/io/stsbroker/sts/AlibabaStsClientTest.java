@@ -112,6 +112,16 @@ class AlibabaStsClientTest {
     }
 
     @Test
+    void resubscribing_the_same_uni_signs_a_fresh_request_so_retries_are_never_replays() {
+        Uni<StsCredentials> call = stsClient.assumeRole(request());
+        long before = server.issuedCount();
+        StsCredentials first = call.await().atMost(Duration.ofSeconds(10));
+        StsCredentials second = call.await().atMost(Duration.ofSeconds(10));
+        assertThat(second.accessKeyId()).isNotEqualTo(first.accessKeyId());
+        assertThat(server.issuedCount()).isEqualTo(before + 2);
+    }
+
+    @Test
     void a_wrong_secret_is_a_permanent_signature_error_with_the_sts_request_id() {
         StsException e = failure(embeddedClient(SigningCredentials.of(keys.accessKeyId(), "wrong-secret")).assumeRole(request()));
         assertThat(e.upstreamCode()).contains("SignatureDoesNotMatch");

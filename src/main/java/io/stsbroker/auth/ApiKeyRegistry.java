@@ -1,6 +1,7 @@
 package io.stsbroker.auth;
 
 import io.stsbroker.config.BrokerConfig;
+import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import java.util.regex.Pattern;
  * {@link MessageDigest#isEqual}, so the time taken does not depend on how much of the secret
  * matched. Digests are never printed, not even in configuration errors.
  */
+@Startup
 @Singleton
 public class ApiKeyRegistry {
 

@@ -6,6 +6,7 @@ import io.stsbroker.error.BrokerException;
 import io.stsbroker.error.ErrorCode;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
+import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
@@ -21,6 +22,7 @@ import java.util.Optional;
  * <p>An unknown role and a role the caller may not use get the same 403, so role names cannot be
  * probed; the log and the audit line record which it was.
  */
+@Startup
 @Singleton
 public class AccessPolicy {
 

@@ -72,8 +72,19 @@ final class BrokerHttp {
             }
         }
         String requestId = request.headers().firstValue("X-Request-Id").orElse(null);
-        return new BrokerUnavailableException("Cannot reach the broker at " + baseUrl + ": " + e
+        String what = describe(e);
+        return new BrokerUnavailableException("Cannot reach the broker at " + baseUrl + ": " + what
                 + ". Check STS_BROKER_URL and that the broker is running.",
-                new BrokerError(0, BrokerError.CLIENT_NETWORK, e.toString(), requestId, null), null, e);
+                new BrokerError(0, BrokerError.CLIENT_NETWORK, what, requestId, null), null, e);
+    }
+
+    /** The exception's type plus the first message in its cause chain (the JDK often leaves the top one empty). */
+    static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return e.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+        }
+        return e.getClass().getSimpleName();
     }
 }

@@ -53,7 +53,7 @@ public final class BrokerClient implements CredentialsFetcher {
     /** Asks the broker for new credentials for {@code role} ({@code GET /v1/credentials/{role}}). */
     @Override
     public TemporaryCredentials fetch(String role) {
-        String path = "v1/credentials/" + pathSegment(checkRole(role));
+        String path = credentialsPath(role);
         ErrorContext context = new ErrorContext("fetch credentials for role '" + role + "'", role,
                 tokenSource.description(), this::identityQuietly);
         return retrier.call(() -> {
@@ -112,8 +112,9 @@ public final class BrokerClient implements CredentialsFetcher {
         return role;
     }
 
-    private static String pathSegment(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    /** The request path for {@code role}, percent-encoded as one path segment. */
+    static String credentialsPath(String role) {
+        return "v1/credentials/" + URLEncoder.encode(checkRole(role), StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /**

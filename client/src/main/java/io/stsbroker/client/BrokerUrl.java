@@ -1,5 +1,7 @@
 package io.stsbroker.client;
 
+import io.stsbroker.client.internal.Redact;
+
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -56,7 +58,7 @@ final class BrokerUrl {
     }
 
     private static BrokerConfigurationException invalid(String text, String source, String why) {
-        return new BrokerConfigurationException("The broker URL from " + source + " ('" + text
+        return new BrokerConfigurationException("The broker URL from " + source + " ('" + Redact.userInfo(text)
                 + "') is not usable: " + why + ". Example: https://sts-broker.example.com");
     }
 }

@@ -53,6 +53,13 @@ class BrokerClientTest {
     }
 
     @Test
+    void build_rejectingAUrlWithAPassword_doesNotQuoteThePassword() {
+        assertThatThrownBy(() -> BrokerClient.builder().baseUrl("https://admin:hunter2@b.example").token("t").build())
+                .hasMessageContaining("https://***@b.example")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
     void credentialsPath_encodesTheRoleAsOnePathSegment() {
         assertThat(BrokerClient.credentialsPath("search-reader")).isEqualTo("v1/credentials/search-reader");
         assertThat(BrokerClient.credentialsPath("a b/../c")).isEqualTo("v1/credentials/a%20b%2F..%2Fc");

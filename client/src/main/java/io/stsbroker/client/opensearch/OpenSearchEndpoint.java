@@ -1,5 +1,7 @@
 package io.stsbroker.client.opensearch;
 
+import io.stsbroker.client.internal.Redact;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -68,7 +70,7 @@ public record OpenSearchEndpoint(String url) {
     }
 
     private static IllegalArgumentException invalid(String endpoint, String why) {
-        return new IllegalArgumentException("Not an OpenSearch endpoint: '" + endpoint + "': " + why
+        return new IllegalArgumentException("Not an OpenSearch endpoint: '" + Redact.userInfo(endpoint) + "': " + why
                 + ". Example: http://opensearch-cn-hangzhou.aliyuncs.com");
     }
 

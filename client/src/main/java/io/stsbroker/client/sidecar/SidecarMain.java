@@ -14,9 +14,10 @@ import java.util.function.Function;
 /**
  * The sidecar command: {@code java -jar sts-broker-client-sidecar.jar serve --role <role>}.
  *
- * <p>Exit status: 0 after {@code --help} or a clean shutdown, 2 for a bad command line, 1 when the
- * configuration or the broker's answer makes serving pointless (no URL or token, 401, 403, port in
- * use). A broker that is merely unreachable at start-up is not fatal: clients get 503 until it answers.
+ * <p>Exit status: 0 after {@code --help} or a clean shutdown, 2 for a bad command line, 1 when
+ * serving would be pointless: configuration missing or unusable, the broker refusing the first
+ * request (401, 403 or any other non-retryable answer), or the port in use. A broker that is merely
+ * unreachable or busy at start-up is not fatal: clients get 503 until it answers.
  */
 public final class SidecarMain {
     static final int OK = 0;

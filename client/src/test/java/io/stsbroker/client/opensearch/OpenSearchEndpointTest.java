@@ -58,4 +58,10 @@ class OpenSearchEndpointTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Not an OpenSearch endpoint");
     }
+
+    @Test
+    void of_rejectingAUrlWithAPassword_doesNotQuoteThePassword() {
+        assertThatThrownBy(() -> OpenSearchEndpoint.of("http://admin:hunter2@example.com"))
+                .hasMessageNotContaining("hunter2");
+    }
 }

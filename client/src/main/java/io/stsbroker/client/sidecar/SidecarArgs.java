@@ -1,0 +1,137 @@
+package io.stsbroker.client.sidecar;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The sidecar's parsed command line: {@code serve --role <role> [--port 9911] [--bind 127.0.0.1]}
+ * or {@code --help}.
+ *
+ * @param help true if usage was asked for; the other fields are then unset
+ * @param role the broker role whose credentials are served
+ * @param port the TCP port; 0 picks a free one. By default, {@value #DEFAULT_PORT}.
+ * @param bind the address to listen on. By default, {@code 127.0.0.1}: only this host (or pod) can connect.
+ */
+public record SidecarArgs(boolean help, String role, int port, InetAddress bind) {
+    public static final int DEFAULT_PORT = 9911;
+
+    private static final List<String> OPTIONS = List.of("--role", "--port", "--bind");
+    /** IP literals only: a host name would need DNS at start-up and could resolve somewhere unexpected. */
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3}\\.){3}\\d{1,3}");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
+    /** The usage text printed by {@code --help}. */
+    public static String usage() {
+        return String.join(System.lineSeparator(),
+                "Usage: java -jar sts-broker-client-sidecar.jar serve --role <role> [--port <port>] [--bind <address>]",
+                "",
+                "Serves the broker's credentials for <role> in the credentials-java URI format at",
+                "  GET http://127.0.0.1:<port>/v1/credentials   (health: GET /health)",
+                "so that ALIBABA_CLOUD_CREDENTIALS_URI=http://127.0.0.1:9911/v1/credentials makes every Alibaba",
+                "Cloud SDK use the broker.",
+                "",
+                "Options:",
+                "  --role <role>      broker role to serve (required)",
+                "  --port <port>      TCP port, 0 for any free port (default " + DEFAULT_PORT + ")",
+                "  --bind <address>   IP address to listen on (default 127.0.0.1). The endpoint has no",
+                "                     authentication: bind beyond loopback only if the network is trusted.",
+                "  -h, --help         show this help",
+                "",
+                "Environment: STS_BROKER_URL (required), STS_BROKER_TOKEN_FILE (default",
+                "/var/run/secrets/sts-broker/token), STS_BROKER_TOKEN, STS_BROKER_API_KEY, STS_BROKER_API_KEY_ENV,",
+                "STS_BROKER_CA_FILE.",
+                "");
+    }
+
+    /** Parses {@code args}; {@code --help} anywhere wins over everything else. */
+    public static SidecarArgs parse(String... args) throws UsageException {
+        for (String arg : args) {
+            if (arg.equals("--help") || arg.equals("-h") || arg.equals("help")) {
+                return new SidecarArgs(true, null, 0, null);
+            }
+        }
+        if (args.length == 0) {
+            throw new UsageException("missing command: expected 'serve'");
+        }
+        if (!args[0].equals("serve")) {
+            throw new UsageException("unknown command '" + printable(args[0]) + "': expected 'serve'");
+        }
+        Map<String, String> options = options(args);
+        String role = options.get("--role");
+        if (role == null) {
+            throw new UsageException("--role is required");
+        }
+        if (role.isBlank() || role.length() > 128 || role.chars().anyMatch(Character::isISOControl)) {
+            throw new UsageException("--role must be 1-128 printable characters");
+        }
+        int port = port(options.getOrDefault("--port", String.valueOf(DEFAULT_PORT)));
+        InetAddress bind = bind(options.getOrDefault("--bind", "127.0.0.1"));
+        return new SidecarArgs(false, role, port, bind);
+    }
+
+    /** Whether only this host (or pod) can connect. */
+    public boolean loopbackOnly() {
+        return bind.isLoopbackAddress();
+    }
+
+    private static Map<String, String> options(String[] args) throws UsageException {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            String name = arg;
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            }
+            if (!OPTIONS.contains(name)) {
+                throw new UsageException("unknown option '" + printable(name) + "'");
+            }
+            if (value == null) {
+                if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+                    throw new UsageException(name + " needs a value");
+                }
+                value = args[++i];
+            }
+            if (options.put(name, value) != null) {
+                throw new UsageException(name + " is given more than once");
+            }
+        }
+        return options;
+    }
+
+    private static int port(String text) throws UsageException {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--port must be a number from 0 to 65535, not '" + printable(text) + "'");
+    }
+
+    private static InetAddress bind(String text) throws UsageException {
+        String literal = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        if (!IPV4.matcher(literal).matches() && !IPV6.matcher(literal).matches()) {
+            throw new UsageException("--bind must be an IP address such as 127.0.0.1 or ::1, not '" + printable(text) + "'");
+        }
+        try {
+            // For a literal, getByName only parses; it never asks DNS.
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            throw new UsageException("--bind must be an IP address such as 127.0.0.1 or ::1, not '" + printable(text) + "'");
+        }
+    }
+
+    private static String printable(String text) {
+        String shown = text.length() > 64 ? text.substring(0, 64) + "..." : text;
+        return shown.replaceAll("\\p{Cntrl}", "?");
+    }
+}

@@ -1,0 +1,104 @@
+package io.stsbroker.client.sidecar;
+
+import io.stsbroker.client.BrokerClient;
+import io.stsbroker.client.BrokerCredentials;
+import io.stsbroker.client.BrokerException;
+import io.stsbroker.client.BrokerUnavailableException;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.function.Function;
+
+/**
+ * The sidecar command: {@code java -jar sts-broker-client-sidecar.jar serve --role <role>}.
+ *
+ * <p>Exit status: 0 after {@code --help} or a clean shutdown, 2 for a bad command line, 1 when
+ * serving would be pointless: configuration missing or unusable, the broker refusing the first
+ * request (401, 403 or any other non-retryable answer), or the port in use. A broker that is merely
+ * unreachable or busy at start-up is not fatal: clients get 503 until it answers.
+ */
+public final class SidecarMain {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    /** What to do with the running server; {@code main} waits for shutdown, tests return at once. */
+    @FunctionalInterface
+    interface Await {
+        void await(SidecarServer server) throws InterruptedException;
+    }
+
+    private SidecarMain() {
+    }
+
+    public static void main(String[] args) {
+        int status = run(args, System::getenv, System.out, System.err, server -> {
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sts-broker-sidecar-shutdown"));
+            server.awaitClosed();
+        });
+        System.exit(status);
+    }
+
+    static int run(String[] args, Function<String, String> env, PrintStream out, PrintStream err, Await await) {
+        SidecarArgs parsed;
+        try {
+            parsed = SidecarArgs.parse(args);
+        } catch (UsageException e) {
+            err.println("error: " + e.getMessage());
+            err.println("Run with --help for usage.");
+            return USAGE;
+        }
+        if (parsed.help()) {
+            out.print(SidecarArgs.usage());
+            return OK;
+        }
+        BrokerCredentials credentials;
+        try {
+            BrokerClient client = BrokerClient.builder().environment(env).build();
+            credentials = client.credentials(parsed.role());
+            err.println("sts-broker sidecar: broker " + client.baseUrl() + ", token from "
+                    + client.tokenSource().description());
+        } catch (BrokerException e) {
+            err.println("error: " + e.getMessage());
+            return FAILED;
+        }
+        try (credentials) {
+            return serve(parsed, credentials, err, await);
+        }
+    }
+
+    private static int serve(SidecarArgs args, BrokerCredentials credentials, PrintStream err, Await await) {
+        try {
+            credentials.credentials();
+        } catch (BrokerUnavailableException e) {
+            err.println("warning: the broker is unreachable now; serving anyway, clients get 503 until it answers: "
+                    + e.getMessage());
+        } catch (BrokerException e) {
+            err.println("error: " + e.getMessage());
+            return FAILED;
+        }
+        InetSocketAddress address = new InetSocketAddress(args.bind(), args.port());
+        try (SidecarServer server = SidecarServer.start(credentials, address)) {
+            if (!args.loopbackOnly()) {
+                err.println("warning: listening on " + args.bind().getHostAddress() + ", beyond loopback: anyone who"
+                        + " can reach this port gets the credentials for role '" + args.role() + "'.");
+            }
+            err.println("sts-broker sidecar: serving role '" + args.role() + "' at " + server.credentialsUri()
+                    + " (set ALIBABA_CLOUD_CREDENTIALS_URI to this URL)");
+            await.await(server);
+            return OK;
+        } catch (BindException e) {
+            err.println("error: cannot listen on " + address.getAddress().getHostAddress() + ":" + args.port() + " ("
+                    + e.getMessage() + "). Choose another --port, or a local --bind address.");
+            return FAILED;
+        } catch (IOException e) {
+            err.println("error: cannot start the sidecar: " + e);
+            return FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OK;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.stsbroker.client.sidecar;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.net.InetAddress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SidecarArgsTest {
+
+    @Test
+    void serve_defaultsToLoopbackPort9911() throws Exception {
+        SidecarArgs args = SidecarArgs.parse("serve", "--role", "search-reader");
+
+        assertThat(args).isEqualTo(new SidecarArgs(false, "search-reader", 9911, InetAddress.getByName("127.0.0.1")));
+        assertThat(args.loopbackOnly()).isTrue();
+    }
+
+    @Test
+    void serve_acceptsSpaceAndEqualsForms() throws Exception {
+        SidecarArgs args = SidecarArgs.parse("serve", "--port=0", "--role=r", "--bind", "::1");
+
+        assertThat(args.port()).isZero();
+        assertThat(args.role()).isEqualTo("r");
+        assertThat(args.bind()).isEqualTo(InetAddress.getByName("::1"));
+        assertThat(args.loopbackOnly()).isTrue();
+    }
+
+    @Test
+    void bind_toAnotherAddressIsOnlyByExplicitFlagAndIsNotLoopback() throws Exception {
+        SidecarArgs args = SidecarArgs.parse("serve", "--role", "r", "--bind", "0.0.0.0");
+
+        assertThat(args.loopbackOnly()).isFalse();
+    }
+
+    @Test
+    void help_anywhereWins() throws Exception {
+        assertThat(SidecarArgs.parse("--help").help()).isTrue();
+        assertThat(SidecarArgs.parse("serve", "--port", "x", "-h").help()).isTrue();
+        assertThat(SidecarArgs.usage()).contains("serve --role <role>", "ALIBABA_CLOUD_CREDENTIALS_URI", "--bind", "/health");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "''                                  | missing command",
+            "start --role r                      | unknown command 'start'",
+            "serve                               | --role is required",
+            "serve --role                        | --role needs a value",
+            "serve --role --port 1               | --role needs a value",
+            "serve --role r --role s             | --role is given more than once",
+            "serve --role r --verbose            | unknown option '--verbose'",
+            "serve --role r extra                | unknown option 'extra'",
+            "serve --role r --port 65536         | --port must be a number from 0 to 65535",
+            "serve --role r --port -1            | --port must be a number from 0 to 65535",
+            "serve --role r --port http          | --port must be a number from 0 to 65535",
+            "serve --role r --bind example.com   | --bind must be an IP address",
+            "serve --role r --bind localhost     | --bind must be an IP address",
+            "serve --role r --bind 999.1.1.1     | --bind must be an IP address"})
+    void badCommandLines_failWithAClearMessage(String commandLine, String message) {
+        String[] args = commandLine.isEmpty() ? new String[0] : commandLine.split(" ");
+
+        assertThatThrownBy(() -> SidecarArgs.parse(args))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining(message);
+    }
+}

@@ -181,6 +181,16 @@ public class EmbeddedStsServer {
         if (faultStep.intercept(request)) {
             return;
         }
+        answerUnfaulted(request);
+    }
+
+    /** A request answered by an injected fault still reached "STS": it counts as an upstream call. */
+    void countFaultedCall() {
+        calls.incrementAndGet();
+    }
+
+    /** Normal handling, also used by {@link EmbeddedStsFaults} after an injected delay. */
+    void answerUnfaulted(HttpServerRequest request) {
         if (!"/".equals(request.path())) {
             request.response().setStatusCode(404).end();
             return;

@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything under {@code broker.*}. Semantic checks that span several properties (ARN format,
- * duration ordering, policy JSON) run at start-up in {@link ConfigValidator}.
+ * Everything under {@code broker.*}. Checks that need more than a type (ARN format, duration
+ * ordering, policy JSON, digest format) run at start-up where each part is loaded:
+ * {@code policy.RoleValidator} and {@code auth.ApiKeyRegistry}.
  */
 @ConfigMapping(prefix = "broker")
 public interface BrokerConfig {
@@ -67,7 +68,7 @@ public interface BrokerConfig {
         @WithDefault("https://sts.aliyuncs.com")
         String endpoint();
 
-        /** Connect and read timeout of one AssumeRole attempt. Default 3s. */
+        /** Deadline for one whole AssumeRole attempt (connect, request and full response). Default 3s. */
         @WithDefault("3s")
         Duration timeout();
 

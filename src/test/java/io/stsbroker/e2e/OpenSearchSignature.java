@@ -52,7 +52,8 @@ final class OpenSearchSignature {
         StringBuilder pairs = new StringBuilder();
         parseQuery(rawQuery).forEach((name, value) -> {
             if (!value.isEmpty()) {
-                pairs.append(pairs.length() == 0 ? "" : "&").append(percentEncode(name)).append('=').append(percentEncode(value));
+                pairs.append(pairs.length() == 0 ? "" : "&")
+                        .append(percentEncode(name)).append('=').append(percentEncode(value));
             }
         });
         if (pairs.length() > 0) {

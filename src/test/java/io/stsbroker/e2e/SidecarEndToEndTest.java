@@ -118,7 +118,9 @@ class SidecarEndToEndTest {
                 sidecar.destroyForcibly();
             }
         }
-        assertThat(sidecar.exitValue()).as("SIGTERM is a clean shutdown").isIn(0, 143);
+        // The README promises 0 for a clean shutdown, but a JVM ended by SIGTERM reports 128 + 15
+        // whatever main returns (System.exit blocks while shutdown hooks run); 143 is what Kubernetes sees.
+        assertThat(sidecar.exitValue()).as("exit status after SIGTERM").isIn(0, 143);
     }
 
     private static ProcessBuilder sidecarProcess(String... args) {

@@ -2,6 +2,7 @@ package io.stsbroker.e2e;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.stsbroker.client.BrokerClient;
 import io.stsbroker.client.BrokerCredentials;
 import io.stsbroker.client.TemporaryCredentials;
@@ -37,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * token file. Each test is its own caller, so cache state never crosses tests.
  */
 @QuarkusTest
+@TestProfile(E2eProfile.class)
 class BrokerClientEndToEndTest {
 
     @TestHTTPResource("/")

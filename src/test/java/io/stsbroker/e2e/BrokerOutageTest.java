@@ -2,6 +2,7 @@ package io.stsbroker.e2e;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.stsbroker.client.BrokerClient;
 import io.stsbroker.client.BrokerCredentials;
 import io.stsbroker.client.BrokerError;
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * no fake of the broker's API anywhere.
  */
 @QuarkusTest
+@TestProfile(E2eProfile.class)
 class BrokerOutageTest {
 
     @TestHTTPResource("/")

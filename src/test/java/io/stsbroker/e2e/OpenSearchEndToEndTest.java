@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.stsbroker.client.BrokerCredentials;
 import io.stsbroker.client.TemporaryCredentials;
 import io.stsbroker.client.opensearch.OpenSearchClientHolder;
@@ -39,6 +40,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * the embedded STS's self-verifying token. Refusals must reach the SDK's caller with their code.
  */
 @QuarkusTest
+@TestProfile(E2eProfile.class)
 class OpenSearchEndToEndTest {
 
     static final String APP = "e2e_app";

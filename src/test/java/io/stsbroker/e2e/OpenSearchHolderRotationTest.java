@@ -4,6 +4,7 @@ import com.aliyun.opensearch.OpenSearchClient;
 import com.aliyun.opensearch.sdk.generated.commons.OpenSearchClientException;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.stsbroker.client.BrokerCredentials;
 import io.stsbroker.client.TemporaryCredentials;
 import io.stsbroker.client.opensearch.OpenSearchClientHolder;
@@ -31,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * holder releases it.
  */
 @QuarkusTest
+@TestProfile(E2eProfile.class)
 class OpenSearchHolderRotationTest {
 
     @TestHTTPResource("/")

@@ -4,6 +4,7 @@ import com.aliyun.credentials.models.CredentialModel;
 import com.aliyun.credentials.provider.URLCredentialProvider;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.stsbroker.client.BrokerCredentials;
 import io.stsbroker.client.TemporaryCredentials;
@@ -43,6 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * credentials through the client's sidecar: in-process, and as the packaged jar run as a process.
  */
 @QuarkusTest
+@TestProfile(E2eProfile.class)
 class SidecarEndToEndTest {
 
     /** Built by {@code ./mvnw -f client/pom.xml install}, the README's first step. */

@@ -88,12 +88,14 @@ final class UpstreamHttp implements AutoCloseable {
                     .setSsl(endpoint.https())
                     .setURI(uri);
             headers.forEach(request::putHeader);
+            // The response handlers are attached inside compose, i.e. on the connection's event loop
+            // before it can deliver the body. Attached from the calling thread (a worker, for
+            // background refreshes), a fast response could end first and its body would be lost.
             client.request(request)
                     .compose(req -> {
                         exchange.started(req);
-                        return req.send();
+                        return req.send().onSuccess(exchange::read);
                     })
-                    .onSuccess(exchange::read)
                     .onFailure(exchange::fail);
         });
     }

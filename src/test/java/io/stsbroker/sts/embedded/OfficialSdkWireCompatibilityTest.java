@@ -6,6 +6,8 @@ import com.aliyun.sts20150401.models.AssumeRoleResponseBody;
 import com.aliyun.tea.TeaException;
 import com.aliyun.teaopenapi.models.Config;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.stsbroker.testing.WallClockProfile;
 import io.stsbroker.sts.RpcTimestamps;
 import io.stsbroker.sts.embedded.EmbeddedSecurityToken.Verdict;
 import jakarta.inject.Inject;
@@ -21,6 +23,7 @@ import static org.assertj.core.api.Assertions.within;
 
 /** The official Alibaba STS SDK (sts20150401 1.1.4) talks to the embedded STS as to the real one. */
 @QuarkusTest
+@TestProfile(WallClockProfile.class)
 class OfficialSdkWireCompatibilityTest {
 
     private static final String ROLE = "acs:ram::1234567890123456:role/search-reader";

@@ -16,10 +16,25 @@ import java.util.concurrent.atomic.AtomicReference;
 @Singleton
 public class MutableClock extends Clock {
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+    private final AtomicReference<Instant> now;
+
+    /** The application's clock: starts at the real time. */
+    public MutableClock() {
+        this(Instant.now());
+    }
+
+    /** A free-standing clock for unit tests. */
+    public MutableClock(Instant start) {
+        this.now = new AtomicReference<>(start);
+    }
 
     public void advance(Duration d) {
         now.updateAndGet(t -> t.plus(d));
+    }
+
+    /** For unit tests only: the application's clock must never move back (Caffeine's ticker follows it). */
+    public void set(Instant instant) {
+        now.set(instant);
     }
 
     @Override

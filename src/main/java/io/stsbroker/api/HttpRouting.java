@@ -81,6 +81,12 @@ public class HttpRouting {
 
     private void onFailure(RoutingContext ctx) {
         Throwable t = ctx.failure();
+        if (ctx.response().ended()) {
+            // Already answered (a chunked body cut off with 413 while JAX-RS read it): nothing left to say.
+            LOG.debugf("Failure after the response was sent, request %s: %s", RequestIds.of(ctx),
+                    t == null ? "status " + ctx.statusCode() : t.getClass().getName());
+            return;
+        }
         if (t instanceof BrokerException b) {
             write(ctx, b.code(), b.getMessage(), b.retryAfter().orElse(null));
         } else if (t instanceof AuthenticationFailedException || t instanceof AuthenticationCompletionException

@@ -64,6 +64,36 @@ class HostileInputTest {
 
     private final Random rnd = new Random(SEED);
 
+    /** Errors the broker logs while a test runs: hostile input is the caller's fault, never logged as a broker fault. */
+    private final List<String> brokerErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.logging.Handler errorCapture = new java.util.logging.Handler() {
+        @Override
+        public void publish(java.util.logging.LogRecord r) {
+            if (r.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) {
+                brokerErrors.add(r.getLoggerName() + ": " + r.getMessage());
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @org.junit.jupiter.api.BeforeEach
+    void captureErrors() {
+        java.util.logging.Logger.getLogger("io.stsbroker").addHandler(errorCapture);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void noBrokerErrorWasLogged() {
+        java.util.logging.Logger.getLogger("io.stsbroker").removeHandler(errorCapture);
+        assertThat(brokerErrors).as("[seed %d] ERROR lines logged by the broker", SEED).isEmpty();
+    }
+
     @BeforeAll
     static void announce() {
         System.out.printf("HostileInputTest seed=%d (rerun with -Dhardening.seed=%d)%n", SEED, SEED);

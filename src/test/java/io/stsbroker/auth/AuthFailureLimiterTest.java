@@ -93,4 +93,10 @@ class AuthFailureLimiterTest {
         }
         assertThat(l.refusal(withToken("10.0.0.6"))).isEmpty();
     }
+
+    @Test
+    void negativeLimitStopsStartUp() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> limiter(-1))
+                .hasMessageContaining("broker.auth.max-failures-per-minute=-1");
+    }
 }

@@ -23,9 +23,10 @@ final class ErrorResponses {
     }
 
     static Response response(BrokerException e, String requestId) {
+        // No X-Request-Id here: HttpRouting set it on the response before JAX-RS ran, and adding it
+        // again would send the header twice.
         Response.ResponseBuilder r = Response.status(e.code().status())
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .header(RequestIds.HEADER, requestId)
                 .entity(body(e, requestId));
         e.retryAfter().ifPresent(d -> r.header("Retry-After", retryAfterSeconds(d)));
         if (e.code() == ErrorCode.UNAUTHORIZED) {

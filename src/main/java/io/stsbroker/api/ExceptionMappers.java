@@ -67,9 +67,15 @@ public class ExceptionMappers {
     @ServerExceptionMapper
     public Response unexpected(Throwable t, RoutingContext ctx) {
         String requestId = RequestIds.of(ctx);
-        // Class name only: messages of arbitrary exceptions may carry request data.
-        LOG.errorf("Unexpected %s for request %s", t.getClass().getName(), requestId);
-        LOG.debug("Unexpected failure detail", t);
+        if (ctx != null && ctx.response().ended()) {
+            // The framework already answered while JAX-RS was reading the request (a chunked body cut
+            // off with 413): the caller's doing, not a broker fault; the response below is never sent.
+            LOG.debugf("%s after the response to request %s was sent", t.getClass().getName(), requestId);
+        } else {
+            // Class name only: messages of arbitrary exceptions may carry request data.
+            LOG.errorf("Unexpected %s for request %s", t.getClass().getName(), requestId);
+            LOG.debug("Unexpected failure detail", t);
+        }
         return ErrorResponses.response(new BrokerException(ErrorCode.INTERNAL_ERROR,
                 ErrorResponses.defaultMessage(ErrorCode.INTERNAL_ERROR)), requestId);
     }

@@ -12,10 +12,11 @@ import java.util.Map;
 
 /**
  * Writes one JSON line per audited event to the {@code broker.audit} log category: every
- * credential minted, every denial, and (when enabled) every cached hand-out.
+ * credential minted, every denial, (when enabled) every cached hand-out, every admin invalidation
+ * and every reload (or refused reload) of {@code broker.roles-file}.
  *
- * <p>Fields are fixed (time, event, outcome, requestId, caller, role, sessionName, accessKeyId,
- * expiration, reason); the type offers no way to pass a secret or a token.
+ * <p>Fields are fixed (time, event, outcome, requestId, caller, target, role, sessionName,
+ * accessKeyId, expiration, reason); the type offers no way to pass a secret or a token.
  */
 @Singleton
 public class AuditLog {
@@ -29,9 +30,21 @@ public class AuditLog {
         this.clock = clock;
     }
 
-    /** An event to audit; null fields are left out. */
-    public record Event(String event, String outcome, String requestId, String caller, String role,
+    /**
+     * An event to audit; null fields are left out.
+     *
+     * @param caller the authenticated identity that made the request
+     * @param target the identity acted upon when that is not the caller (an admin invalidating another
+     *               caller's credentials)
+     */
+    public record Event(String event, String outcome, String requestId, String caller, String target, String role,
                         String sessionName, String accessKeyId, Instant expiration, String reason) {
+
+        /** An event about the caller's own request (no separate target). */
+        public Event(String event, String outcome, String requestId, String caller, String role,
+                     String sessionName, String accessKeyId, Instant expiration, String reason) {
+            this(event, outcome, requestId, caller, null, role, sessionName, accessKeyId, expiration, reason);
+        }
     }
 
     public void record(Event e) {
@@ -44,6 +57,7 @@ public class AuditLog {
         put(line, "outcome", e.outcome());
         put(line, "requestId", e.requestId());
         put(line, "caller", e.caller());
+        put(line, "target", e.target());
         put(line, "role", e.role());
         put(line, "sessionName", e.sessionName());
         put(line, "accessKeyId", e.accessKeyId());

@@ -2,6 +2,7 @@ package io.stsbroker.auth;
 
 import io.stsbroker.config.BrokerConfig;
 import io.quarkus.runtime.Startup;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 
 /**
@@ -29,13 +31,25 @@ public class ApiKeyRegistry {
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
-    private record Entry(String name, byte[] digest) {
+    record Entry(String name, byte[] digest) {
+        @Override
+        public String toString() {
+            return "Entry[name=" + name + ", digest=<hidden>]";
+        }
     }
 
     private final List<Entry> entries;
+    /** {@link MessageDigest#isEqual}; a seam only so that a test can count the comparisons. */
+    private final BiPredicate<byte[], byte[]> equal;
 
+    @Inject
     public ApiKeyRegistry(BrokerConfig config) {
-        this.entries = load(config.apiKeys());
+        this(load(config.apiKeys()), MessageDigest::isEqual);
+    }
+
+    ApiKeyRegistry(List<Entry> entries, BiPredicate<byte[], byte[]> equal) {
+        this.entries = List.copyOf(entries);
+        this.equal = equal;
     }
 
     static List<Entry> load(Map<String, List<String>> apiKeys) {
@@ -58,12 +72,20 @@ public class ApiKeyRegistry {
         return List.copyOf(list);
     }
 
-    /** The name of the key whose digest matches, checked against every entry. */
+    /**
+     * The name of the key whose digest matches. Constant-time with respect to the secret: the key is
+     * hashed once, and that digest is compared with every entry by {@link MessageDigest#isEqual}
+     * (whose time depends only on the length, fixed at 32 bytes); the loop never stops early, so
+     * neither where the key matches in the list nor how many bytes of a digest match shows in the
+     * time taken.
+     */
     public Optional<String> nameOf(String presentedKey) {
         byte[] digest = sha256(presentedKey);
         String match = null;
         for (Entry e : entries) {
-            if (MessageDigest.isEqual(e.digest(), digest) && match == null) {
+            // Comparison first, unconditionally: "match == null && equal(...)" would skip it after a hit.
+            boolean same = equal.test(e.digest(), digest);
+            if (same && match == null) {
                 match = e.name();
             }
         }

@@ -21,6 +21,19 @@ final class BearerTokens {
         return token.isEmpty() ? null : token;
     }
 
+    /** Every character is base64url or a dot: what a compact JWS is made of, checked before any parsing. */
+    static boolean isBase64UrlSegments(String token) {
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '_' || c == '.';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Three non-empty dot-separated segments, as a compact JWS has. */
     static boolean isJwtShaped(String token) {
         int first = token.indexOf('.');

@@ -41,6 +41,75 @@ public interface BrokerConfig {
     @WithDefault("8s")
     Duration requestTimeout();
 
+    /**
+     * Optional YAML file with more roles (a top-level {@code roles:} map, each entry shaped like
+     * {@code broker.roles.<name>}), for example a mounted ConfigMap. It is polled and reloaded
+     * without a restart; an invalid edit is refused and the previous catalogue kept. A role may be
+     * defined here or in {@code broker.roles}, not in both. Unset by default.
+     */
+    @WithName("roles-file")
+    Optional<String> rolesFile();
+
+    /** How often {@code broker.roles-file} is checked for changes (its content hash). Default 5s. */
+    @WithName("roles-file-poll-interval")
+    @WithDefault("5s")
+    Duration rolesFilePollInterval();
+
+    /** Limits on failed authentication. */
+    Auth auth();
+
+    /** Who may use {@code POST /v1/admin/invalidate}. */
+    Admin admin();
+
+    /** HTTP rules of the broker's own API (TLS, header size). */
+    Http http();
+
+    interface Auth {
+        /**
+         * Failed authentications (a bearer token that did not verify) allowed per client address per
+         * minute, as a bucket of this many refilled evenly over a minute; once empty, requests from
+         * that address carrying a token get 429 {@code Throttling} before the token is hashed or its
+         * signature checked. Default 60; 0 switches the limit off.
+         */
+        @WithName("max-failures-per-minute")
+        @WithDefault("60")
+        int maxFailuresPerMinute();
+
+        /** Client addresses tracked for {@code max-failures-per-minute} (least recently seen dropped first). Default 100000. */
+        @WithName("max-tracked-addresses")
+        @WithDefault("100000")
+        long maxTrackedAddresses();
+
+        /** Bearer tokens longer than this many characters are refused unread (no hashing, no signature check). Default 8192. */
+        @WithName("max-token-length")
+        @WithDefault("8192")
+        int maxTokenLength();
+    }
+
+    interface Admin {
+        /** Identity patterns (as in a role's {@code allow}) that may use the admin endpoint. Empty by default: nobody. */
+        Optional<List<String>> allow();
+    }
+
+    interface Http {
+        /**
+         * Refuse the API over plain HTTP with 403 {@code Forbidden}; {@code /q/*} (health, metrics,
+         * OpenAPI: no tokens) stays reachable for probes. Default false.
+         */
+        @WithName("require-tls")
+        @WithDefault("false")
+        boolean requireTls();
+
+        /**
+         * Request headers above this many bytes get 431 with the JSON error body. Must be below
+         * {@code quarkus.http.limits.max-header-size}, where Vert.x itself answers 431 without a
+         * body. Default 16384.
+         */
+        @WithName("max-header-size")
+        @WithDefault("16384")
+        int maxHeaderSize();
+    }
+
     interface RoleConfig {
         /** {@code acs:ram::<account-id>:role/<role-name>}. */
         String arn();

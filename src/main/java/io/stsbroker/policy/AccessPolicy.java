@@ -10,6 +10,8 @@ import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +22,8 @@ import java.util.Optional;
  * caller without the grant.
  *
  * <p>An unknown role and a role the caller may not use get the same 403, so role names cannot be
- * probed; the log and the audit line record which it was.
+ * probed; the log and the audit line record which it was (an unknown name only as a
+ * {@linkplain #fingerprint fingerprint}).
  */
 @Startup
 @Singleton
@@ -36,16 +39,52 @@ public class AccessPolicy {
     public AccessPolicy(BrokerConfig config, AuditLog audit) {
         this.config = config;
         this.audit = audit;
-        this.catalogue = RoleCatalogue.from(config);
+        this.catalogue = initialCatalogue(config);
+    }
+
+    /** {@code broker.roles}, plus {@code broker.roles-file} when set: a file that cannot be read or is invalid stops start-up. */
+    private static RoleCatalogue initialCatalogue(BrokerConfig config) {
+        if (config.rolesFile().isEmpty()) {
+            return RoleCatalogue.from(config);
+        }
+        Path path = Path.of(config.rolesFile().get());
+        RolesFile.Raw raw;
+        try {
+            raw = RolesFile.read(path);
+        } catch (IOException e) {
+            throw new IllegalStateException("Invalid configuration broker.roles-file=" + path + ": the file cannot be read ("
+                    + e.getClass().getSimpleName() + ")", e);
+        }
+        try {
+            return RoleCatalogue.from(config, RolesFile.parse(raw));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid role catalogue file broker.roles-file=" + path + ": " + e.getMessage(), e);
+        }
     }
 
     void logCatalogue(@Observes StartupEvent ignored) {
-        LOG.infof("Role catalogue loaded: %d role(s)", catalogue.size());
+        LOG.infof("Role catalogue loaded: %d role(s)%s", catalogue.size(),
+                config.rolesFile().map(f -> ", including those of " + f).orElse(""));
     }
 
     /** The roles {@code identity} may use. */
     public List<Role> rolesFor(String identity) {
         return catalogue.grantedTo(identity);
+    }
+
+    /** The catalogue entry named {@code name}, granted or not: for administration, never for callers. */
+    public Optional<Role> role(String name) {
+        return catalogue.find(name);
+    }
+
+    /** The snapshot in force; every authorization reads it afresh, so a replacement applies to the next request. */
+    RoleCatalogue catalogue() {
+        return catalogue;
+    }
+
+    /** Puts a validated snapshot in force (the role-file reload). */
+    void replace(RoleCatalogue next) {
+        catalogue = next;
     }
 
     /**
@@ -55,9 +94,10 @@ public class AccessPolicy {
         Optional<Role> role = catalogue.find(roleName);
         String reason = role.isEmpty() ? "unknown role" : role.get().grants(identity) ? null : "not granted";
         if (reason != null) {
-            LOG.debugf("Denied role %s to %s: %s", printable(roleName), identity, reason);
+            String logged = role.isPresent() ? roleName : fingerprint(roleName);
+            LOG.debugf("Denied role %s to %s: %s", logged, identity, reason);
             audit.record(new AuditLog.Event("deny", "Forbidden", requestId, identity,
-                    printable(roleName), null, null, null, reason));
+                    logged, null, null, null, reason));
             throw new BrokerException(ErrorCode.FORBIDDEN, FORBIDDEN_MESSAGE);
         }
         return role.get();
@@ -94,9 +134,20 @@ public class AccessPolicy {
         return new VendSpec(role, duration, policy);
     }
 
-    /** Role names come from the URL: keep log lines to one short printable token. */
-    private static String printable(String s) {
-        String t = s.length() > 64 ? s.substring(0, 64) : s;
-        return t.replaceAll("[^\\x21-\\x7e]", "?");
+    /**
+     * How an unknown role name is logged and audited: its first 3 characters and the first 8 hex
+     * digits of its SHA-256 ({@code "sea…#1a2b3c4d"}), never whole, because a caller may paste a
+     * secret where a role name belongs; an operator can still match a caller's report by hashing
+     * the name it says it sent. Catalogue names are logged as they are.
+     */
+    static String fingerprint(String roleName) {
+        String head = roleName.length() > 3 ? roleName.substring(0, 3) : roleName;
+        head = head.replaceAll("[^\\x21-\\x7e]", "?");
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(roleName.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return head + "\u2026#" + java.util.HexFormat.of().formatHex(d, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+        }
     }
 }

@@ -32,9 +32,17 @@ final class RoleValidator {
     }
 
     Role validate(String name, BrokerConfig.RoleConfig rc) {
-        String prefix = "broker.roles." + name + ".";
+        return validate("broker.roles.", name, rc);
+    }
+
+    /**
+     * The same checks for a role from another source ({@code broker.roles-file}); {@code where}
+     * prefixes property names in messages ({@code "broker.roles."}, or {@code "roles."} for the file).
+     */
+    Role validate(String where, String name, BrokerConfig.RoleConfig rc) {
+        String prefix = where + name + ".";
         if (!ROLE_NAME.matcher(name).matches()) {
-            throw bad("broker.roles." + name, name, "a role name is 1..128 characters of [A-Za-z0-9._@-]");
+            throw bad(where + name, name, "a role name is 1..128 characters of [A-Za-z0-9._@-]");
         }
         if (!ARN.matcher(rc.arn()).matches()) {
             throw bad(prefix + "arn", rc.arn(), "expected acs:ram::<account-id>:role/<role-name>");

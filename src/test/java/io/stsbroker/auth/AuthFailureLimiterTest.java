@@ -1,0 +1,102 @@
+package io.stsbroker.auth;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stsbroker.error.BrokerException;
+import io.stsbroker.error.ErrorCode;
+import io.stsbroker.testing.MutableClock;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The per-address bucket of failed authentications: exact counts and waits on a controlled clock. */
+class AuthFailureLimiterTest {
+
+    private final MutableClock clock = new MutableClock();
+
+    private AuthFailureLimiter limiter(int perMinute) {
+        return new AuthFailureLimiter(FakeRequests.config("broker.auth.max-failures-per-minute", Integer.toString(perMinute)),
+                clock, new SimpleMeterRegistry());
+    }
+
+    private static io.vertx.ext.web.RoutingContext withToken(String address) {
+        return FakeRequests.from(address, "Authorization", "Bearer wrong");
+    }
+
+    @Test
+    void theNthFailureWithinAMinuteBlocksTheAddressForOneRefillInterval() {
+        AuthFailureLimiter l = limiter(5);
+        for (int i = 0; i < 4; i++) {
+            l.recordFailure(withToken("10.0.0.1"));
+            assertThat(l.refusal(withToken("10.0.0.1"))).as("after %d failures", i + 1).isEmpty();
+        }
+        l.recordFailure(withToken("10.0.0.1"));
+        BrokerException refusal = l.refusal(withToken("10.0.0.1")).orElseThrow();
+        assertThat(refusal.code()).isEqualTo(ErrorCode.THROTTLING);
+        // 5 per minute refill one every 12 s.
+        assertThat(refusal.retryAfter()).hasValue(Duration.ofSeconds(12));
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(l.refusal(withToken("10.0.0.1"))).isPresent();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(l.refusal(withToken("10.0.0.1"))).isEmpty();
+        // One refilled slot: the next failure blocks again.
+        l.recordFailure(withToken("10.0.0.1"));
+        assertThat(l.refusal(withToken("10.0.0.1"))).isPresent();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(l.refusal(withToken("10.0.0.1"))).isEmpty();
+    }
+
+    @Test
+    void otherAddressesAreUnaffected() {
+        AuthFailureLimiter l = limiter(2);
+        l.recordFailure(withToken("10.0.0.2"));
+        l.recordFailure(withToken("10.0.0.2"));
+        assertThat(l.refusal(withToken("10.0.0.2"))).isPresent();
+        assertThat(l.refusal(withToken("10.0.0.3"))).isEmpty();
+    }
+
+    @Test
+    void ipv6AddressesShareTheBucketOfTheirSlash64() {
+        AuthFailureLimiter l = limiter(2);
+        l.recordFailure(withToken("2001:db8:1:2::a"));
+        l.recordFailure(withToken("2001:db8:1:2:ffff:1:2:3"));
+        assertThat(l.refusal(withToken("2001:db8:1:2::99"))).isPresent();
+        assertThat(l.refusal(withToken("2001:db8:1:3::a"))).isEmpty();
+        assertThat(AuthFailureLimiter.addressOf(withToken("2001:db8:1:2:ffff:1:2:3"))).isEqualTo("2001:db8:1:2:0:0:0:0/64");
+    }
+
+    @Test
+    void requestsWithoutATokenAreNeitherCountedNorRefused() {
+        AuthFailureLimiter l = limiter(1);
+        l.recordFailure(FakeRequests.from("10.0.0.4"));
+        l.recordFailure(FakeRequests.from("10.0.0.4"));
+        assertThat(l.refusal(withToken("10.0.0.4"))).isEmpty();
+    }
+
+    @Test
+    void burstOfFailuresInFlightBlocksForAtMostAMinute() {
+        AuthFailureLimiter l = limiter(3);
+        for (int i = 0; i < 50; i++) {
+            l.recordFailure(withToken("10.0.0.5"));
+        }
+        assertThat(l.refusal(withToken("10.0.0.5")).orElseThrow().retryAfter()).hasValue(Duration.ofSeconds(20));
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(l.refusal(withToken("10.0.0.5"))).isEmpty();
+    }
+
+    @Test
+    void zeroSwitchesTheLimitOff() {
+        AuthFailureLimiter l = limiter(0);
+        for (int i = 0; i < 100; i++) {
+            l.recordFailure(withToken("10.0.0.6"));
+        }
+        assertThat(l.refusal(withToken("10.0.0.6"))).isEmpty();
+    }
+
+    @Test
+    void negativeLimitStopsStartUp() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> limiter(-1))
+                .hasMessageContaining("broker.auth.max-failures-per-minute=-1");
+    }
+}

@@ -1,0 +1,201 @@
+package io.stsbroker.policy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stsbroker.audit.AuditLog;
+import io.stsbroker.config.BrokerConfig;
+import io.stsbroker.testing.MutableClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Reloading {@code broker.roles-file} without a restart, on a real directory laid out as Kubernetes
+ * mounts a ConfigMap (the file is a symbolic link through {@code ..data}, and an update swaps
+ * {@code ..data} atomically), driven both by {@link RolesFileWatcher#reloadNow()} and by the
+ * poller itself.
+ */
+class RolesFileWatcherTest {
+
+    private static final String V1 = """
+            roles:
+              reader:
+                arn: acs:ram::1234567890123456:role/reader
+                allow: [system:serviceaccount:app:*]
+            """;
+    private static final String V2 = """
+            roles:
+              reader:
+                arn: acs:ram::1234567890123456:role/reader
+                allow: [system:serviceaccount:other:*]
+              writer:
+                arn: acs:ram::1234567890123456:role/writer
+            """;
+    private static final String BAD_ARN = """
+            roles:
+              reader:
+                arn: acs:ram::1234567890123456:role/reader
+                allow: [system:serviceaccount:nobody:*]
+              broken:
+                arn: not-an-arn
+            """;
+    private static final String APP = "system:serviceaccount:app:web";
+
+    @TempDir
+    Path dir;
+
+    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            logged.add(r);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private final List<RolesFileWatcher> watchers = new CopyOnWriteArrayList<>();
+    private int version;
+
+    @BeforeEach
+    void captureLogs() {
+        Logger.getLogger(RolesFileWatcher.class.getName()).addHandler(capture);
+    }
+
+    @AfterEach
+    void stop() {
+        Logger.getLogger(RolesFileWatcher.class.getName()).removeHandler(capture);
+        watchers.forEach(RolesFileWatcher::stop);
+    }
+
+    /** Publishes {@code content} the way the kubelet does: a new timestamped directory, then one atomic rename of ..data. */
+    private Path publish(String content) throws Exception {
+        Path versionDir = dir.resolve("..2026_11_27_12_00_0" + (version++));
+        Files.createDirectory(versionDir);
+        Files.writeString(versionDir.resolve("roles.yaml"), content);
+        Path tmpLink = dir.resolve("..data_tmp");
+        Files.deleteIfExists(tmpLink);
+        Files.createSymbolicLink(tmpLink, versionDir.getFileName());
+        Files.move(tmpLink, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Path file = dir.resolve("roles.yaml");
+        if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.createSymbolicLink(file, Path.of("..data", "roles.yaml"));
+        }
+        return file;
+    }
+
+    private record Setup(AccessPolicy policy, RolesFileWatcher watcher) {
+    }
+
+    private Setup start(Path file, String pollInterval) {
+        BrokerConfig config = RolesFileTest.config("broker.roles-file", file.toString(),
+                "broker.roles-file-poll-interval", pollInterval);
+        AuditLog audit = new AuditLog(new MutableClock());
+        AccessPolicy policy = new AccessPolicy(config, audit);
+        RolesFileWatcher watcher = new RolesFileWatcher(config, policy, audit, new SimpleMeterRegistry());
+        watchers.add(watcher);
+        return new Setup(policy, watcher);
+    }
+
+    /** The message as it is printed (JBoss Logging's printf-style records keep the pattern in getMessage()). */
+    static String text(LogRecord r) {
+        return r instanceof org.jboss.logmanager.ExtLogRecord e ? e.getFormattedMessage()
+                : new java.util.logging.SimpleFormatter().formatMessage(r);
+    }
+
+    private static List<String> grantedTo(AccessPolicy policy, String identity) {
+        return policy.rolesFor(identity).stream().map(Role::name).toList();
+    }
+
+    @Test
+    void symbolicLinkSwapIsReloadedAndTheNextDecisionUsesIt() throws Exception {
+        Path file = publish(V1);
+        Setup s = start(file, "1h");
+        assertThat(grantedTo(s.policy(), APP)).containsExactly("reader");
+        assertThat(s.watcher().reloadNow()).isEqualTo(RolesFileWatcher.Outcome.UNCHANGED);
+
+        publish(V2);
+        assertThat(s.watcher().reloadNow()).isEqualTo(RolesFileWatcher.Outcome.RELOADED);
+        assertThat(grantedTo(s.policy(), APP)).isEmpty();
+        assertThat(grantedTo(s.policy(), "system:serviceaccount:other:x")).containsExactly("reader");
+        assertThat(s.policy().role("writer")).isPresent();
+        assertThat(logged).anySatisfy(r -> assertThat(text(r)).contains("Role catalogue reloaded from")
+                .contains("added [writer], removed [], changed [reader]"));
+    }
+
+    @Test
+    void thePollerPicksUpAnUpdateByItself() throws Exception {
+        Path file = publish(V1);
+        Setup s = start(file, "100ms");
+        publish(V2);
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (!grantedTo(s.policy(), APP).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(grantedTo(s.policy(), APP)).as("revoked by the poller within 10 s").isEmpty();
+    }
+
+    @Test
+    void invalidEditIsRejectedLoggedOnceAndTheCurrentCatalogueKept() throws Exception {
+        Path file = publish(V1);
+        Setup s = start(file, "1h");
+        publish(BAD_ARN);
+        assertThat(s.watcher().reloadNow()).isEqualTo(RolesFileWatcher.Outcome.REJECTED);
+        assertThat(grantedTo(s.policy(), APP)).containsExactly("reader");
+        List<LogRecord> errors = logged.stream().filter(r -> r.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+        assertThat(errors).hasSize(1);
+        assertThat(text(errors.get(0))).contains("rejected, keeping the current catalogue of 1 role(s)")
+                .contains("roles.broken.arn='not-an-arn'").contains(file.toString());
+        // The same bad version is not reported again on every poll.
+        assertThat(s.watcher().reloadNow()).isEqualTo(RolesFileWatcher.Outcome.UNCHANGED);
+        assertThat(logged.stream().filter(r -> r.getLevel().intValue() >= Level.SEVERE.intValue())).hasSize(1);
+        // A fixed version goes in.
+        publish(V2);
+        assertThat(s.watcher().reloadNow()).isEqualTo(RolesFileWatcher.Outcome.RELOADED);
+        assertThat(grantedTo(s.policy(), APP)).isEmpty();
+    }
+
+    @Test
+    void truncatedOrMissingFileKeepsTheCurrentCatalogue() throws Exception {
+        Path file = publish(V1);
+        Setup s = start(file, "1h");
+        publish("");
+        assertThat(s.watcher().reloadNow()).isEqualTo(RolesFileWatcher.Outcome.REJECTED);
+        assertThat(grantedTo(s.policy(), APP)).containsExactly("reader");
+        Files.delete(file);
+        assertThat(s.watcher().reloadNow()).isEqualTo(RolesFileWatcher.Outcome.UNREADABLE);
+        assertThat(grantedTo(s.policy(), APP)).containsExactly("reader");
+        Files.createSymbolicLink(file, Path.of("..data", "roles.yaml"));
+        publish(V2);
+        assertThat(s.watcher().reloadNow()).isEqualTo(RolesFileWatcher.Outcome.RELOADED);
+    }
+
+    @Test
+    void invalidOrUnreadableFileStopsStartUpNamingIt() throws Exception {
+        Path bad = publish(BAD_ARN);
+        assertThatThrownBy(() -> start(bad, "1h")).hasMessageContaining("broker.roles-file=" + bad)
+                .hasMessageContaining("roles.broken.arn='not-an-arn'");
+        Path missing = dir.resolve("no-such.yaml");
+        assertThatThrownBy(() -> start(missing, "1h")).hasMessageContaining("broker.roles-file=" + missing)
+                .hasMessageContaining("cannot be read");
+        assertThatThrownBy(() -> start(publish(V1), "0s")).hasMessageContaining("broker.roles-file-poll-interval");
+    }
+}

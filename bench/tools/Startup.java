@@ -24,16 +24,19 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * java Startup --variant NAME=ARGFILE [--variant ...] --port P --runs N --log-dir DIR --out FILE
- *      [--verdicts FILE] [--target-ms 1500] [--judge NAME]
+ *      [--verdicts FILE] [--target-ms 1500] [--judge NAME] [--reference NAME]
  * </pre>
  * An argument file holds the command, one argument a line (it must make the application listen on
  * {@code 127.0.0.1:P}); a first line {@code cwd=DIR} runs it in DIR (an AppCDS archive only matches
- * the class path it was dumped with, which Quarkus writes relative to {@code quarkus-app/}). {@code --judge} names the variant the target applies to (default: the first).
+ * the class path it was dumped with, which Quarkus writes relative to {@code quarkus-app/}), and a
+ * line {@code probe=/path} polls that path instead of {@code /q/health/ready}. {@code --reference}
+ * names a variant that is only a yardstick (the baseline app: what the framework itself needs on
+ * this machine right now): it gets no verdict, and the others are also given as a ratio to it. {@code --judge} names the variant the target applies to (default: the first).
  */
 public final class Startup {
 
     private static final Pattern STARTED = Pattern.compile("started in (\\d+\\.\\d+)s");
-    private static final byte[] PROBE = "GET /q/health/ready HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final String DEFAULT_PROBE = "/q/health/ready";
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = new HashMap<>();
@@ -53,6 +56,7 @@ public final class Startup {
         Path logDir = Path.of(opts.get("log-dir"));
         Files.createDirectories(logDir);
         String judge = opts.getOrDefault("judge", variants.keySet().iterator().next());
+        String reference = opts.get("reference");
 
         Map<String, List<Double>> ready = new LinkedHashMap<>();
         Map<String, List<Double>> quarkus = new LinkedHashMap<>();
@@ -83,19 +87,29 @@ public final class Startup {
         StringBuilder md = new StringBuilder("### Start-up to ready\n\n");
         md.append(String.format(Locale.ROOT, "From process spawn to the first 200 of `/q/health/ready` (polled every 5 ms), "
                 + "%d run(s) per variant, variants alternating. \"Quarkus says\" is the log's own \"started in\", which "
-                + "excludes JVM start-up.%n%n", runs));
-        md.append("| variant | command | ready ms, median (min–max) | each run ms | Quarkus says ms, median |\n|---|---|---:|---|---:|\n");
+                + "excludes JVM start-up.%s%n%n", runs, reference == null ? "" : " `" + reference + "` is the baseline app "
+                + "(polled on its endpoint): what the framework alone needs on this machine at the same time."));
+        md.append("| variant | command | ready ms, median (min–max) | each run ms | Quarkus says ms, median |")
+                .append(reference == null ? "" : " × `" + reference + "` |").append("\n|---|---|---:|---|---:|")
+                .append(reference == null ? "" : "---:|").append("\n");
         for (String v : variants.keySet()) {
             md.append("| `").append(v).append("` | `").append(summarize(variants.get(v))).append("` | ")
                     .append(Stats.spread(ready.get(v), 0)).append(" | ")
                     .append(Stats.join(Stats.toArray(ready.get(v)), 0)).append(" | ")
-                    .append(Stats.num(Stats.median(quarkus.get(v)), 0)).append(" |\n");
+                    .append(Stats.num(Stats.median(quarkus.get(v)), 0)).append(" |");
+            if (reference != null) {
+                md.append(" ").append(Stats.num(Stats.median(ready.get(v)) / Stats.median(ready.get(reference)), 2)).append(" |");
+            }
+            md.append("\n");
         }
         md.append("\n");
         if (!failures.isEmpty()) {
             md.append("Failed runs: ").append(String.join("; ", failures)).append("\n\n");
         }
         for (String v : variants.keySet()) {
+            if (v.equals(reference)) {
+                continue;
+            }
             List<Double> values = ready.get(v);
             boolean ok = !values.isEmpty() && Stats.median(values) <= targetMs && failures.stream().noneMatch(f -> f.startsWith(v + " "));
             String measured = "median " + Stats.spread(values, 0) + " ms over " + values.size() + " run(s)";
@@ -112,18 +126,27 @@ public final class Startup {
     }
 
     /** Milliseconds from spawn to the first ready 200, or NaN when the process died or 60 s passed. */
-    private static double once(List<String> command, int port, Path log) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command.get(0).startsWith("cwd=") ? command.subList(1, command.size()) : command)
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        if (command.get(0).startsWith("cwd=")) {
-            pb.directory(new java.io.File(command.get(0).substring(4)));
+    private static double once(List<String> argFile, int port, Path log) throws Exception {
+        List<String> command = new ArrayList<>();
+        String probePath = DEFAULT_PROBE;
+        java.io.File dir = null;
+        for (String line : argFile) {
+            if (command.isEmpty() && line.startsWith("cwd=")) {
+                dir = new java.io.File(line.substring(4));
+            } else if (command.isEmpty() && line.startsWith("probe=")) {
+                probePath = line.substring(6);
+            } else {
+                command.add(line);
+            }
         }
+        byte[] probe = ("GET " + probePath + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).directory(dir);
         long t0 = System.nanoTime();
         Process p = pb.start();
         try {
             long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline) {
-                if (probe(port) == 200) {
+                if (probe(port, probe) == 200) {
                     return (System.nanoTime() - t0) / 1e6;
                 }
                 if (!p.isAlive()) {
@@ -142,12 +165,12 @@ public final class Startup {
     }
 
     /** The status of one readiness probe, or -1 when nothing answers yet. */
-    private static int probe(int port) {
+    private static int probe(int port, byte[] request) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 200);
             s.setSoTimeout(2000);
             OutputStream out = s.getOutputStream();
-            out.write(PROBE);
+            out.write(request);
             out.flush();
             InputStream in = s.getInputStream();
             byte[] head = in.readNBytes(12);
@@ -160,7 +183,8 @@ public final class Startup {
 
     /** The command without the long -D configuration, for the table. */
     private static String summarize(List<String> command) {
-        return String.join(" ", command.stream().filter(a -> !a.startsWith("-D") && !a.startsWith("cwd=")).toList())
+        return String.join(" ", command.stream()
+                        .filter(a -> !a.startsWith("-D") && !a.startsWith("cwd=") && !a.startsWith("probe=")).toList())
                 + " (+ -D configuration)";
     }
 }

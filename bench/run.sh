@@ -2,8 +2,8 @@
 # sts-broker benchmark harness: one command, every scenario, one dated results file.
 # What each scenario measures and how to read the results: docs/BENCHMARKS.md.
 #
-#   bash bench/run.sh            full run (the default; ~20 min on 2 cores), for a quiet machine
-#   bash bench/run.sh --quick    smoke run (~3 min): short rounds, reduced counts, same code paths
+#   bash bench/run.sh            full run (the default; estimated ~20 min on 2 cores), for a quiet machine
+#   bash bench/run.sh --quick    smoke run (~3-4 min): short rounds, reduced counts, same code paths
 #   bash bench/run.sh --help     every option
 #
 # Everything runs on loopback (127.0.0.1) with bounded durations and request counts. Processes it

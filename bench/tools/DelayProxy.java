@@ -1,0 +1,143 @@
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A loopback HTTP proxy that holds every request for a settable delay, then forwards it unchanged
+ * to one upstream: the nearest honest stand-in for a slow STS, since the embedded STS's own latency
+ * control is a test-only API. A broker on {@code broker.sts.provider=alibaba} with
+ * {@code broker.sts.endpoint=http://127.0.0.1:<this port>} signs its AssumeRole requests exactly as
+ * for Alibaba; the proxy passes method, path, query, body and headers through (the signature covers
+ * the query, which is untouched), so a second broker's embedded STS verifies and answers them.
+ *
+ * <pre>
+ * java DelayProxy --port P --target http://127.0.0.1:Q [--delay-ms 0] [--threads 64]
+ *   GET /__bench/delay?ms=N   sets the delay (answers the new value)
+ *   GET /__bench/stats        forwarded requests and the current delay
+ * </pre>
+ * The delay is a blocking sleep on one of {@code --threads} threads, so up to that many calls can be
+ * held at once; the broker's refresh traffic is a few calls per second.
+ */
+public final class DelayProxy {
+
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "host", "expect", "upgrade",
+            "keep-alive", "transfer-encoding", "te", "trailer", "proxy-connection");
+
+    private final URI target;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private volatile long delayMillis;
+    private final AtomicLong forwarded = new AtomicLong();
+
+    private DelayProxy(URI target, long delayMillis) {
+        this.target = target;
+        this.delayMillis = delayMillis;
+    }
+
+    public static void main(String[] args) throws IOException {
+        int port = 0;
+        String target = null;
+        long delay = 0;
+        int threads = 64;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--port" -> port = Integer.parseInt(args[i + 1]);
+                case "--target" -> target = args[i + 1];
+                case "--delay-ms" -> delay = Long.parseLong(args[i + 1]);
+                case "--threads" -> threads = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (target == null) {
+            throw new IllegalArgumentException("--target is required");
+        }
+        DelayProxy proxy = new DelayProxy(URI.create(target), delay);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+        server.createContext("/", proxy::handle);
+        server.setExecutor(Executors.newFixedThreadPool(threads));
+        server.start();
+        System.out.printf(Locale.ROOT, "DelayProxy on http://127.0.0.1:%d -> %s, delay %d ms%n",
+                server.getAddress().getPort(), target, delay);
+    }
+
+    private void handle(HttpExchange ex) {
+        try {
+            String path = ex.getRequestURI().getPath();
+            if (path.equals("/__bench/delay")) {
+                String q = ex.getRequestURI().getQuery();
+                if (q != null && q.startsWith("ms=")) {
+                    delayMillis = Long.parseLong(q.substring(3));
+                }
+                reply(ex, 200, "{\"delayMs\":" + delayMillis + "}");
+                return;
+            }
+            if (path.equals("/__bench/stats")) {
+                reply(ex, 200, "{\"delayMs\":" + delayMillis + ",\"forwarded\":" + forwarded.get() + "}");
+                return;
+            }
+            byte[] body = ex.getRequestBody().readAllBytes();
+            long delay = delayMillis;
+            if (delay > 0) {
+                Thread.sleep(delay);
+            }
+            HttpRequest.Builder req = HttpRequest.newBuilder(target.resolve(ex.getRequestURI().getRawPath()
+                            + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery())))
+                    .timeout(Duration.ofSeconds(30))
+                    .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(body));
+            ex.getRequestHeaders().forEach((name, values) -> {
+                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                    values.forEach(v -> req.header(name, v));
+                }
+            });
+            HttpResponse<byte[]> resp = client.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+            forwarded.incrementAndGet();
+            resp.headers().map().forEach((name, values) -> {
+                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+                    ex.getResponseHeaders().put(name, List.copyOf(values));
+                }
+            });
+            byte[] out = resp.body();
+            ex.sendResponseHeaders(resp.statusCode(), out.length == 0 ? -1 : out.length);
+            try (OutputStream os = ex.getResponseBody()) {
+                os.write(out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            System.err.println("DelayProxy: " + e);
+            try {
+                reply(ex, 502, "{\"error\":\"" + e.getClass().getSimpleName() + "\"}");
+            } catch (IOException ignored) {
+                // the exchange is already broken
+            }
+        } finally {
+            ex.close();
+        }
+    }
+
+    private static void reply(HttpExchange ex, int status, String json) throws IOException {
+        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, b.length);
+        try (OutputStream os = ex.getResponseBody()) {
+            os.write(b);
+        }
+    }
+
+}

@@ -1,0 +1,53 @@
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** Medians, spreads and number formatting shared by the report writers. */
+final class Stats {
+
+    private Stats() {
+    }
+
+    static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    static double min(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
+    static double max(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    }
+
+    /** "median (min–max)" with {@code digits} decimals; just the value when there is one. */
+    static String spread(List<Double> values, int digits) {
+        if (values.size() <= 1) {
+            return num(median(values), digits);
+        }
+        return num(median(values), digits) + " (" + num(min(values), digits) + "–" + num(max(values), digits) + ")";
+    }
+
+    static String num(double v, int digits) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return "n/a";
+        }
+        if (digits == 0) {
+            return String.format(Locale.ROOT, "%,d", Math.round(v));
+        }
+        return String.format(Locale.ROOT, "%,." + digits + "f", v);
+    }
+
+    static double[] toArray(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    static String join(double[] values, int digits) {
+        return String.join(", ", Arrays.stream(values).mapToObj(v -> num(v, digits)).toList());
+    }
+}

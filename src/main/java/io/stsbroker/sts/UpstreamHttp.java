@@ -2,6 +2,7 @@ package io.stsbroker.sts;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -88,13 +89,23 @@ final class UpstreamHttp implements AutoCloseable {
                     .setSsl(endpoint.https())
                     .setURI(uri);
             headers.forEach(request::putHeader);
-            client.request(request)
+            Runnable start = () -> client.request(request)
                     .compose(req -> {
                         exchange.started(req);
                         return req.send();
                     })
                     .onSuccess(exchange::read)
                     .onFailure(exchange::fail);
+            // The exchange must start on a Vert.x context. From any other thread (a retry after a
+            // backoff runs on a worker) the response callback would be queued as a separate task, and a
+            // short answer could be read and ended before read() installs its handlers.
+            Context current = Vertx.currentContext();
+            if (current != null && current.isEventLoopContext()) {
+                start.run();
+            } else {
+                Context context = vertx.getOrCreateContext();
+                context.runOnContext(ignored -> start.run());
+            }
         });
     }
 
@@ -124,7 +135,13 @@ final class UpstreamHttp implements AutoCloseable {
 
         void read(HttpClientResponse response) {
             Buffer body = Buffer.buffer();
-            response.exceptionHandler(this::fail);
+            try {
+                response.exceptionHandler(this::fail);
+            } catch (IllegalStateException ended) {
+                // Defensive: the response ended before we could read it (see send()); never hang on it.
+                fail(UpstreamFailure.of("the response ended before it could be read"));
+                return;
+            }
             response.handler(chunk -> {
                 if (finished.get()) {
                     return;

@@ -1,7 +1,9 @@
 package io.stsbroker.vending;
 
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.stsbroker.error.BrokerException;
@@ -9,29 +11,34 @@ import io.stsbroker.error.ErrorCode;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * This replica's budget of STS AssumeRole attempts ({@code broker.sts.max-calls-per-second}): a
- * token bucket refilled greedily at that rate, holding at most a tenth of a second's worth, so any
- * one-second window sees at most {@code 1.1 x rate} attempts (plus one).
+ * bucket4j token bucket refilled greedily at that rate and holding at most a tenth of a second's
+ * worth, so any one-second window grants at most {@code 1.1 x rate} attempts (plus one).
  *
- * <p>An attempt that finds the bucket empty reserves the next free token and waits for it without
- * blocking a thread (bucket4j's scheduling API completes a future on {@code scheduler}). It waits
- * at most {@code maxWait}, and never past the fetch's own deadline; an attempt that would have to
- * wait longer takes no token and fails at once with 503 {@code UpstreamUnavailable} and a
- * {@code Retry-After} of the time the bucket needs. So the queue ahead of STS is bounded by
- * {@code rate x maxWait} attempts, however many callers arrive.
+ * <p>An attempt that finds the bucket empty waits without blocking a thread: it is delayed
+ * (Mutiny {@code delayIt} on {@code scheduler}) until the next token is due and then tries to take
+ * it, again and again until it gets one or its time is up. A token is taken only at the moment the
+ * attempt goes, never reserved ahead: a scheduler that wakes several waiters late (a busy event
+ * loop) lets through only the tokens that are really there, so late wake-ups cannot bunch calls.
  *
- * <p><b>Note:</b> a reserved token stays spent when its request gives up while waiting: the budget
- * errs on the side of calling STS less.
+ * <p>An attempt waits at most {@code maxWait}, and never past the fetch's own deadline. One that
+ * would have to queue longer than that (judged from the waiters ahead of it) fails at once with 503
+ * {@code UpstreamUnavailable} and a {@code Retry-After} of about that queue's length, so at most
+ * {@code rate x maxWait} attempts ever wait, however many callers arrive.
  */
 final class UpstreamBudget {
 
     private final int callsPerSecond;
     private final long maxWaitNanos;
+    private final long nanosPerToken;
     private final Bucket bucket;
     private final ScheduledExecutorService scheduler;
+    private final AtomicInteger waiting = new AtomicInteger();
     private final Counter immediate;
     private final Counter delayed;
     private final Counter rejected;
@@ -39,7 +46,7 @@ final class UpstreamBudget {
     /**
      * @param callsPerSecond attempts per second, at least 1 ({@code broker.sts.max-calls-per-second})
      * @param maxWait        longest wait for a token ({@code broker.sts.budget-wait}), zero or more
-     * @param scheduler      completes the waits; never blocked
+     * @param scheduler      runs the delayed re-tries; never blocked
      */
     UpstreamBudget(int callsPerSecond, Duration maxWait, ScheduledExecutorService scheduler, MeterRegistry meters) {
         if (callsPerSecond < 1) {
@@ -52,6 +59,7 @@ final class UpstreamBudget {
         }
         this.callsPerSecond = callsPerSecond;
         this.maxWaitNanos = maxWait.toNanos();
+        this.nanosPerToken = TimeUnit.SECONDS.toNanos(1) / callsPerSecond;
         long burst = Math.max(1, callsPerSecond / 10);
         this.bucket = Bucket.builder()
                 .addLimit(limit -> limit.capacity(burst).refillGreedy(callsPerSecond, Duration.ofSeconds(1)))
@@ -60,6 +68,8 @@ final class UpstreamBudget {
         this.immediate = meters.counter("broker.upstream.budget", "result", "immediate");
         this.delayed = meters.counter("broker.upstream.budget", "result", "delayed");
         this.rejected = meters.counter("broker.upstream.budget", "result", "rejected");
+        Gauge.builder("broker.upstream.budget.waiting", waiting, AtomicInteger::get)
+                .description("AssumeRole attempts waiting for the upstream call budget").register(meters);
     }
 
     /**
@@ -74,18 +84,16 @@ final class UpstreamBudget {
                 immediate.increment();
                 return Uni.createFrom().voidItem();
             }
-            long wait = Math.min(maxWaitNanos, deadlineNanos - System.nanoTime());
-            if (wait <= 0) {
-                return Uni.createFrom().failure(exhausted());
+            long now = System.nanoTime();
+            long giveUpAt = Math.min(now + maxWaitNanos, deadlineNanos);
+            long queue = (waiting.get() + 1L) * nanosPerToken;
+            if (now + queue > giveUpAt) {
+                return Uni.createFrom().failure(exhausted(queue));
             }
-            return Uni.createFrom().completionStage(bucket.asScheduler().tryConsume(1, wait, scheduler))
-                    .onItem().transformToUni(granted -> {
-                        if (granted) {
-                            delayed.increment();
-                            return Uni.createFrom().voidItem();
-                        }
-                        return Uni.createFrom().failure(exhausted());
-                    });
+            waiting.incrementAndGet();
+            return waitForToken(giveUpAt)
+                    .onItem().invoke(() -> delayed.increment())
+                    .onTermination().invoke(waiting::decrementAndGet);
         });
     }
 
@@ -93,10 +101,28 @@ final class UpstreamBudget {
         return callsPerSecond;
     }
 
-    private BrokerException exhausted() {
+    /** Sleeps (without a thread) until the next token is due, then tries to take it; repeats until {@code giveUpAt}. */
+    private Uni<Void> waitForToken(long giveUpAt) {
+        return Uni.createFrom().deferred(() -> {
+            ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+            if (probe.isConsumed()) {
+                return Uni.createFrom().voidItem();
+            }
+            long left = giveUpAt - System.nanoTime();
+            if (left <= 0) {
+                return Uni.createFrom().failure(exhausted((waiting.get() + 1L) * nanosPerToken));
+            }
+            // Up to one token interval of jitter, so waiters do not all wake for the same token.
+            long nap = probe.getNanosToWaitForRefill() + ThreadLocalRandom.current().nextLong(nanosPerToken);
+            return Uni.createFrom().voidItem()
+                    .onItem().delayIt().onExecutor(scheduler).by(Duration.ofNanos(Math.min(nap, left)))
+                    .onItem().transformToUni(ignored -> waitForToken(giveUpAt));
+        });
+    }
+
+    private BrokerException exhausted(long queueNanos) {
         rejected.increment();
-        long nanos = bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill();
-        Duration retryAfter = Duration.ofNanos(Math.max(TimeUnit.SECONDS.toNanos(1), nanos));
+        Duration retryAfter = Duration.ofNanos(Math.max(TimeUnit.SECONDS.toNanos(1), queueNanos));
         return new BrokerException(ErrorCode.UPSTREAM_UNAVAILABLE,
                 "The broker's budget of calls to the token service is spent for now; try again shortly.",
                 null, retryAfter, null);

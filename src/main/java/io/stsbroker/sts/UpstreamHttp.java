@@ -16,6 +16,7 @@ import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The transport under {@link AlibabaStsClient}: one HTTP/1.1 exchange with the STS endpoint on a
@@ -48,6 +49,7 @@ final class UpstreamHttp implements AutoCloseable {
     private final HttpClient client;
     private final StsEndpoint endpoint;
     private final Duration timeout;
+    private final AtomicInteger openConnections = new AtomicInteger();
 
     UpstreamHttp(Vertx vertx, StsEndpoint endpoint, Duration timeout) {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
@@ -66,7 +68,19 @@ final class UpstreamHttp implements AutoCloseable {
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .setKeepAlive(true)
                 .setKeepAliveTimeout(KEEP_ALIVE_SECONDS);
-        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS));
+        this.client = vertx.httpClientBuilder()
+                .with(options)
+                .with(new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS))
+                .withConnectHandler(connection -> {
+                    openConnections.incrementAndGet();
+                    connection.closeHandler(ignored -> openConnections.decrementAndGet());
+                })
+                .build();
+    }
+
+    /** Connections to STS open right now: at most {@value #MAX_CONNECTIONS}, whatever the load. */
+    int openConnections() {
+        return openConnections.get();
     }
 
     /**

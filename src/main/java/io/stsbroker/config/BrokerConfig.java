@@ -95,7 +95,7 @@ public interface BrokerConfig {
 
         /**
          * Upstream call budget of this replica: AssumeRole attempts (retries and background refreshes
-         * included) per second, with bursts of at most a tenth of it. Alibaba allows 100 AssumeRole
+         * included) per second, evenly spaced (no bursts). Alibaba allows 100 AssumeRole
          * calls per second per account, summed over every user of the account, so replicas times
          * this must stay below that quota minus the other users. Default 50 (two replicas).
          */

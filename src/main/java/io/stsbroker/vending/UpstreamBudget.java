@@ -17,8 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * This replica's budget of STS AssumeRole attempts ({@code broker.sts.max-calls-per-second}): a
- * bucket4j token bucket refilled greedily at that rate and holding at most a tenth of a second's
- * worth, so any one-second window grants at most {@code 1.1 x rate} attempts (plus one).
+ * bucket4j token bucket of one token refilled greedily at that rate, so attempts are spaced at
+ * least {@code 1/rate} apart (20 ms at 50/s) and any one-second window holds at most
+ * {@code rate + 1} of them. No bursts: the quota it protects is counted per second by Alibaba
+ * across all replicas, and a burst on top of the rate could only push that count over.
  *
  * <p>An attempt that finds the bucket empty waits without blocking a thread: it is delayed
  * (Mutiny {@code delayIt} on {@code scheduler}) until the next token is due and then tries to take
@@ -60,9 +62,8 @@ final class UpstreamBudget {
         this.callsPerSecond = callsPerSecond;
         this.maxWaitNanos = maxWait.toNanos();
         this.nanosPerToken = TimeUnit.SECONDS.toNanos(1) / callsPerSecond;
-        long burst = Math.max(1, callsPerSecond / 10);
         this.bucket = Bucket.builder()
-                .addLimit(limit -> limit.capacity(burst).refillGreedy(callsPerSecond, Duration.ofSeconds(1)))
+                .addLimit(limit -> limit.capacity(1).refillGreedy(callsPerSecond, Duration.ofSeconds(1)))
                 .build();
         this.scheduler = scheduler;
         this.immediate = meters.counter("broker.upstream.budget", "result", "immediate");

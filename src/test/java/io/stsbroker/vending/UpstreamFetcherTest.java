@@ -91,7 +91,7 @@ class UpstreamFetcherTest {
     }
 
     private UpstreamFetcher fetcher(StsClient sts, int maxAttempts, Duration backoff, Duration deadline) {
-        return fetcher(sts, new UpstreamBudget(10_000, Duration.ZERO, scheduler, new SimpleMeterRegistry()),
+        return fetcher(sts, new UpstreamBudget(10_000, Duration.ofSeconds(5), scheduler, new SimpleMeterRegistry()),
                 maxAttempts, backoff, deadline);
     }
 

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The upstream call budget under a flood of distinct cold keys and under a wave of background
- * refreshes, with a budget of 10 calls/s (burst 1) so the pacing is easy to see: STS calls are
+ * refreshes, with a budget of 10 calls/s so the pacing is easy to see: STS calls are
  * counted by {@link EmbeddedStsServer#callCount()} sampled every 50 ms, and no one-second window may
  * hold more than the budget allows. Runs its own application (a test profile), about 3 s extra.
  */
@@ -160,7 +160,7 @@ class UpstreamBudgetFloodTest {
                 granted.perSecond(), granted.maxPerSecond(), sampler.perSecond(), sampler.maxPerSecond(), at.size(),
                 sinceFloodStart);
 
-        // The budget hands out a burst of 1, then 10 tokens a second: never more in any one second.
+        // The budget holds one token and adds 10 a second: never more than 11 in any one second.
         assertThat(granted.maxPerSecond()).isLessThanOrEqualTo(BUDGET + 1);
         // At STS: never more calls than tokens since the flood began. (A busy event loop can delay a few
         // sends and bunch them, so the one-second windows seen by STS get some slack; without a budget
@@ -168,7 +168,7 @@ class UpstreamBudgetFloodTest {
         assertThat((double) at.size()).isLessThanOrEqualTo(1 + BUDGET * sinceFloodStart);
         assertThat(sampler.maxPerSecond()).isLessThanOrEqualTo(2L * BUDGET);
         assertThat((long) at.size()).isEqualTo(ok);
-        // A burst of 1 plus 2 s of waiting at 10/s, give or take how the arrivals spread; fewer when
+        // One at once plus 2 s of waiting at 10/s, give or take how the arrivals spread; fewer when
         // the machine is so busy that waiters wake late for their tokens.
         assertThat(ok).isBetween(5L, 45L);
         assertThat(refused).isNotEmpty().allSatisfy(r -> {

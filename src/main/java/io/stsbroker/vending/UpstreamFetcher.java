@@ -44,6 +44,7 @@ class UpstreamFetcher {
     private final Duration backoff;
     private final Duration deadline;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger fetching = new AtomicInteger();
 
     @Inject
     UpstreamFetcher(StsClient sts, BrokerConfig config, MeterRegistry meters) {
@@ -67,6 +68,9 @@ class UpstreamFetcher {
         this.deadline = deadline;
         Gauge.builder("broker.upstream.in.flight", inFlight, AtomicInteger::get)
                 .description("AssumeRole attempts sent to STS and not yet answered").register(meters);
+        Gauge.builder("broker.upstream.fetches", fetching, AtomicInteger::get)
+                .description("Credential fetches in progress (first requests and refreshes, retries and waits included)")
+                .register(meters);
     }
 
     Uni<StsCredentials> fetch(AssumeRoleRequest request) {
@@ -84,7 +88,9 @@ class UpstreamFetcher {
             return attempt;
         });
         return call.ifNoItem().after(deadline)
-                .failWith(() -> StsException.unreachable("no answer within broker.request-timeout", null));
+                .failWith(() -> StsException.unreachable("no answer within broker.request-timeout", null))
+                .onSubscription().invoke(fetching::incrementAndGet)
+                .onTermination().invoke(fetching::decrementAndGet);
     }
 
     /** Attempts sent to STS and not yet answered, failed or abandoned. */

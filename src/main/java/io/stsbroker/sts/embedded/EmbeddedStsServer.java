@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -70,6 +71,9 @@ public class EmbeddedStsServer {
     /** Requests received and neither answered nor dropped yet, and the most seen at once. */
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicLong peakInFlight = new AtomicLong();
+    /** Calls per RoleSessionName (one caller's calls), for at most {@link #MAX_SESSIONS_COUNTED} sessions. */
+    private final Map<String, AtomicLong> callsBySession = new ConcurrentHashMap<>();
+    static final int MAX_SESSIONS_COUNTED = 100_000;
     /** TCP connections open to this server, and the most seen at once. */
     private final AtomicLong connections = new AtomicLong();
     private final AtomicLong peakConnections = new AtomicLong();
@@ -183,6 +187,16 @@ public class EmbeddedStsServer {
         return issued.get();
     }
 
+    /**
+     * Requests that reached {@code /} with this {@code RoleSessionName} (one broker caller's calls),
+     * however they were answered: exact per caller even while other callers' background refreshes
+     * run, which {@link #callCount()} counts too.
+     */
+    public long callCount(String roleSessionName) {
+        AtomicLong n = callsBySession.get(roleSessionName);
+        return n == null ? 0 : n.get();
+    }
+
     /** Requests received and not yet answered or dropped: what a hanging STS is holding right now. */
     public long inFlight() {
         return inFlight.get();
@@ -224,10 +238,27 @@ public class EmbeddedStsServer {
         };
         request.response().endHandler(ignored -> finish.run());
         request.response().closeHandler(ignored -> finish.run());
+        countSession(request);
         if (faultStep.intercept(request)) {
             return;
         }
         answerUnfaulted(request);
+    }
+
+    private void countSession(HttpServerRequest request) {
+        if (!"/".equals(request.path())) {
+            return;
+        }
+        List<String> names;
+        try {
+            names = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8).parameters().get("RoleSessionName");
+        } catch (IllegalArgumentException badEncoding) {
+            return;
+        }
+        if (names != null && !names.isEmpty()
+                && (callsBySession.size() < MAX_SESSIONS_COUNTED || callsBySession.containsKey(names.get(0)))) {
+            callsBySession.computeIfAbsent(names.get(0), k -> new AtomicLong()).incrementAndGet();
+        }
     }
 
     /** A request answered by an injected fault still reached "STS": it counts as an upstream call. */

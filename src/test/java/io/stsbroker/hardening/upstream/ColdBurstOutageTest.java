@@ -59,8 +59,9 @@ class ColdBurstOutageTest {
     URI url;
 
     @AfterEach
-    void clear() {
+    void clear() throws InterruptedException {
         faults.clear();
+        Lab.quiesce(meters);
     }
 
     private record Outcome(int status, long millis, boolean retryAfter, String code) {

@@ -15,6 +15,7 @@ import java.time.Duration;
 
 import static io.stsbroker.hardening.upstream.Lab.caller;
 import static io.stsbroker.hardening.upstream.Lab.keyId;
+import static io.stsbroker.hardening.upstream.Lab.session;
 import static io.stsbroker.hardening.upstream.Lab.vend;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,18 +51,18 @@ class FailureCacheTest {
     void fiftyRequestsInARowForARefusedRoleMakeOneUpstreamCallPerTtl(String code, int status) {
         faults.failWith(code, status, Lab.ARN_PART);
         String token = caller("denied-" + code);
-        long before = sts.callCount();
+        String session = session("denied-" + code);
 
         for (int i = 0; i < 50; i++) {
             assertRefused(vend(token), code);
         }
-        long firstTtl = sts.callCount() - before;
+        long firstTtl = sts.callCount(session);
         clock.advance(TTL.minusSeconds(1));
         assertRefused(vend(token), code);
-        long justBeforeExpiry = sts.callCount() - before;
+        long justBeforeExpiry = sts.callCount(session);
         clock.advance(Duration.ofSeconds(2));
         assertRefused(vend(token), code);
-        long afterExpiry = sts.callCount() - before;
+        long afterExpiry = sts.callCount(session);
 
         System.out.printf("[failure-cache] %s: 50 requests -> %d upstream call(s); 1 more at TTL-1s -> %d;"
                 + " 1 more after the TTL -> %d%n", code, firstTtl, justBeforeExpiry, afterExpiry);
@@ -73,20 +74,19 @@ class FailureCacheTest {
     @Test
     void theRefusalIsRememberedPerCallerNotForTheWholeRole() {
         faults.failWith("NoPermission", 403, Lab.ARN_PART);
-        long before = sts.callCount();
         assertRefused(vend(caller("denied-per-key-a")), "NoPermission");
         assertRefused(vend(caller("denied-per-key-b")), "NoPermission");
-        assertThat(sts.callCount() - before).isEqualTo(2);
+        assertThat(sts.callCount(session("denied-per-key-a"))).isEqualTo(1);
+        assertThat(sts.callCount(session("denied-per-key-b"))).isEqualTo(1);
     }
 
     @Test
     void transientFailuresAreNeverRemembered() {
         faults.failWith("Throttling.User", 400, Lab.ARN_PART);
         String token = caller("throttled-twice");
-        long before = sts.callCount();
         vend(token).then().statusCode(503);
         vend(token).then().statusCode(503);
-        assertThat(sts.callCount() - before).isEqualTo(6);
+        assertThat(sts.callCount(session("throttled-twice"))).isEqualTo(6);
     }
 
     @Test

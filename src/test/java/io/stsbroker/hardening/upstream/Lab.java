@@ -1,6 +1,8 @@
 package io.stsbroker.hardening.upstream;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.restassured.response.Response;
+import io.stsbroker.policy.SessionNames;
 import io.stsbroker.testing.TestKeys;
 import io.stsbroker.testing.TestTokens;
 
@@ -31,6 +33,19 @@ final class Lab {
     /** A bearer JWT for {@code system:serviceaccount:rate:<name>} (roles {@link #ROLE} and {@code rate-lab}). */
     static String rateCaller(String name) {
         return TestKeys.bearer(TestTokens.rs256("system:serviceaccount:rate:" + name));
+    }
+
+    /** The RoleSessionName the broker sends for {@link #caller(String)}: counts that caller's STS calls. */
+    static String session(String name) {
+        return SessionNames.of("system:serviceaccount:upstream:" + name);
+    }
+
+    /**
+     * Waits until no credential fetch is in progress (retries and budget waits included), so a test
+     * leaves no background call behind to be counted by the next one.
+     */
+    static void quiesce(MeterRegistry meters) throws InterruptedException {
+        await(() -> meters.find("broker.upstream.fetches").gauge().value() == 0, "no credential fetch in progress");
     }
 
     static Response vend(String token) {

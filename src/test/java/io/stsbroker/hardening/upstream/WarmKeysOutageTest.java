@@ -45,9 +45,13 @@ class WarmKeysOutageTest {
     @Inject
     MutableClock clock;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     @AfterEach
-    void clear() {
+    void clear() throws InterruptedException {
         faults.clear();
+        Lab.quiesce(meters);
     }
 
     @ParameterizedTest

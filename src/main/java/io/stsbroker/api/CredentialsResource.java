@@ -11,6 +11,7 @@ import io.stsbroker.auth.Callers;
 import io.stsbroker.error.BrokerException;
 import io.stsbroker.error.ErrorCode;
 import io.stsbroker.policy.AccessPolicy;
+import io.stsbroker.policy.CallerRateLimiter;
 import io.stsbroker.policy.Role;
 import io.stsbroker.policy.SessionNames;
 import io.stsbroker.policy.VendSpec;
@@ -37,8 +38,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@code GET /v1/credentials/{role}} and {@code POST /v1/credentials}: any authenticated caller;
- * the role grant is checked per request, then parameters, then the cache is asked.
+ * {@code GET /v1/credentials/{role}} and {@code POST /v1/credentials}: any authenticated caller
+ * within its request rate ({@link CallerRateLimiter}, else 429); the role grant is checked per
+ * request, then the role's own rate for this caller, then parameters, then the cache is asked.
  */
 @Path("/v1/credentials")
 @Authenticated
@@ -51,12 +53,15 @@ public class CredentialsResource {
 
     private final SecurityIdentity identity;
     private final AccessPolicy policy;
+    private final CallerRateLimiter rateLimiter;
     private final CredentialVendor vendor;
     private final MeterRegistry meters;
 
-    public CredentialsResource(SecurityIdentity identity, AccessPolicy policy, CredentialVendor vendor, MeterRegistry meters) {
+    public CredentialsResource(SecurityIdentity identity, AccessPolicy policy, CallerRateLimiter rateLimiter,
+                               CredentialVendor vendor, MeterRegistry meters) {
         this.identity = identity;
         this.policy = policy;
+        this.rateLimiter = rateLimiter;
         this.vendor = vendor;
         this.meters = meters;
     }
@@ -65,26 +70,40 @@ public class CredentialsResource {
     @Path("{role}")
     public CompletionStage<Response> get(@PathParam("role") String role, @QueryParam("format") String format,
                                          @Context RoutingContext ctx) {
-        return vend(role, Optional.empty(), format, ctx);
+        return vend(admitted(), role, Optional.empty(), format, ctx);
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public CompletionStage<Response> post(JsonNode body, @QueryParam("format") String format, @Context RoutingContext ctx) {
+        Caller caller = admitted();
         // The body is read as a tree so that the role is authorized before any other field is judged:
         // a caller without the grant gets 403 whatever else it sends.
         if (body == null || !body.isObject() || !body.path("role").isTextual()) {
             throw invalid("The body must be a JSON object with a string field \"role\".");
         }
         String role = body.get("role").asText();
-        return vend(role, Optional.of(body), format, ctx);
+        return vend(caller, role, Optional.of(body), format, ctx);
     }
 
-    private CompletionStage<Response> vend(String roleName, Optional<JsonNode> body, String format, RoutingContext ctx) {
-        String requestId = RequestIds.of(ctx);
+    /** The caller, once counted against its request rate; 429 {@code Throttling} beyond it. */
+    private Caller admitted() {
         Caller caller = Callers.of(identity);
         try {
+            rateLimiter.admit(caller.identity());
+        } catch (BrokerException e) {
+            count(e.code().code());
+            throw e;
+        }
+        return caller;
+    }
+
+    private CompletionStage<Response> vend(Caller caller, String roleName, Optional<JsonNode> body, String format,
+                                           RoutingContext ctx) {
+        String requestId = RequestIds.of(ctx);
+        try {
             Role role = policy.authorize(caller.identity(), roleName, requestId);
+            rateLimiter.admit(caller.identity(), role.name());
             boolean alibabaFormat = parseFormat(format);
             VendSpec spec = body.map(b -> policy.resolve(role, durationOf(b), policyOf(b)))
                     .orElseGet(() -> policy.resolve(role, Optional.empty(), Optional.empty()));

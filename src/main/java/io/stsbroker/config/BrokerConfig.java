@@ -109,6 +109,9 @@ public interface BrokerConfig {
         @WithDefault("16384")
         int maxHeaderSize();
     }
+    /** Per-caller request limits on the credential endpoints (429 {@code Throttling} beyond them). */
+    @WithName("rate-limit")
+    RateLimit rateLimit();
 
     interface RoleConfig {
         /** {@code acs:ram::<account-id>:role/<role-name>}. */
@@ -127,6 +130,14 @@ public interface BrokerConfig {
 
         /** Identity patterns allowed to use the role; {@code *} matches any run of characters except {@code :}. Empty: nobody. */
         Optional<List<String>> allow();
+
+        /**
+         * Optional per-caller limit for this role, in requests per second: each caller gets its own
+         * bucket for the role, on top of its overall {@code broker.rate-limit} bucket. Unset: only
+         * the overall one applies.
+         */
+        @WithName("rate-limit")
+        Optional<Integer> rateLimit();
     }
 
     interface Sts {
@@ -150,6 +161,24 @@ public interface BrokerConfig {
         @WithName("retry-backoff")
         @WithDefault("200ms")
         Duration retryBackoff();
+
+        /**
+         * Upstream call budget of this replica: AssumeRole attempts (retries and background refreshes
+         * included) per second, evenly spaced (no bursts). Alibaba allows 100 AssumeRole
+         * calls per second per account, summed over every user of the account, so replicas times
+         * this must stay below that quota minus the other users. Default 50 (two replicas).
+         */
+        @WithName("max-calls-per-second")
+        @WithDefault("50")
+        int maxCallsPerSecond();
+
+        /**
+         * The longest an AssumeRole attempt waits for the upstream budget; one that would have to wait
+         * longer (or past {@code broker.request-timeout}) fails at once with 503. Default 2s.
+         */
+        @WithName("budget-wait")
+        @WithDefault("2s")
+        Duration budgetWait();
     }
 
     enum Provider { embedded, alibaba }
@@ -187,6 +216,15 @@ public interface BrokerConfig {
         @WithName("max-entries")
         @WithDefault("100000")
         long maxEntries();
+
+        /**
+         * How long a permanent STS refusal ({@code NoPermission}, {@code EntityNotExist.Role},
+         * {@code InvalidAccessKeyId.*}, bad parameters) is remembered for the same cache key and
+         * answered without calling STS again. Default 10s; 0 disables it.
+         */
+        @WithName("failure-ttl")
+        @WithDefault("10s")
+        Duration failureTtl();
     }
 
     interface Audit {
@@ -194,5 +232,24 @@ public interface BrokerConfig {
         @WithName("hand-outs")
         @WithDefault("false")
         boolean handOuts();
+    }
+
+    interface RateLimit {
+        /** Requests per second one caller identity may make to the credential endpoints, with bursts of as many. Default 100. */
+        @WithName("per-caller")
+        @WithDefault("100")
+        int perCaller();
+
+        /**
+         * Per-identity exceptions to {@code per-caller}, keyed by the full identity. Identities hold
+         * colons (and may hold dots), so set them in YAML as quoted map keys:
+         * {@code callers: {"system:serviceaccount:ns:sa": 500}}.
+         */
+        Map<String, Integer> callers();
+
+        /** Upper bound on identities whose buckets are kept at once (idle buckets expire anyway). Default 100000. */
+        @WithName("max-callers")
+        @WithDefault("100000")
+        long maxCallers();
     }
 }

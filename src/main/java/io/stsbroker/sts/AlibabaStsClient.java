@@ -69,6 +69,7 @@ public final class AlibabaStsClient implements StsClient, AutoCloseable {
         this.upstreamReady = Objects.requireNonNull(upstreamReady, "upstreamReady");
         this.http = new UpstreamHttp(Objects.requireNonNull(vertx, "vertx"), endpoint, timeout);
         this.metrics = new UpstreamMetrics(Objects.requireNonNull(registry, "registry"), timeout);
+        metrics.connections(http);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.stsbroker.sts;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -15,6 +16,7 @@ import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The transport under {@link AlibabaStsClient}: one HTTP/1.1 exchange with the STS endpoint on a
@@ -47,6 +49,7 @@ final class UpstreamHttp implements AutoCloseable {
     private final HttpClient client;
     private final StsEndpoint endpoint;
     private final Duration timeout;
+    private final AtomicInteger openConnections = new AtomicInteger();
 
     UpstreamHttp(Vertx vertx, StsEndpoint endpoint, Duration timeout) {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
@@ -65,7 +68,19 @@ final class UpstreamHttp implements AutoCloseable {
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .setKeepAlive(true)
                 .setKeepAliveTimeout(KEEP_ALIVE_SECONDS);
-        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS));
+        this.client = vertx.httpClientBuilder()
+                .with(options)
+                .with(new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS))
+                .withConnectHandler(connection -> {
+                    openConnections.incrementAndGet();
+                    connection.closeHandler(ignored -> openConnections.decrementAndGet());
+                })
+                .build();
+    }
+
+    /** Connections to STS open right now: at most {@value #MAX_CONNECTIONS}, whatever the load. */
+    int openConnections() {
+        return openConnections.get();
     }
 
     /**
@@ -88,15 +103,22 @@ final class UpstreamHttp implements AutoCloseable {
                     .setSsl(endpoint.https())
                     .setURI(uri);
             headers.forEach(request::putHeader);
-            // The response handlers are attached inside compose, i.e. on the connection's event loop
-            // before it can deliver the body. Attached from the calling thread (a worker, for
-            // background refreshes), a fast response could end first and its body would be lost.
-            client.request(request)
+            Runnable start = () -> client.request(request)
                     .compose(req -> {
                         exchange.started(req);
                         return req.send().onSuccess(exchange::read);
                     })
                     .onFailure(exchange::fail);
+            // The exchange must start on a Vert.x context. From any other thread (a retry after a
+            // backoff runs on a worker) the response callback would be queued as a separate task, and a
+            // short answer could be read and ended before read() installs its handlers.
+            Context current = Vertx.currentContext();
+            if (current != null && current.isEventLoopContext()) {
+                start.run();
+            } else {
+                Context context = vertx.getOrCreateContext();
+                context.runOnContext(ignored -> start.run());
+            }
         });
     }
 
@@ -126,7 +148,13 @@ final class UpstreamHttp implements AutoCloseable {
 
         void read(HttpClientResponse response) {
             Buffer body = Buffer.buffer();
-            response.exceptionHandler(this::fail);
+            try {
+                response.exceptionHandler(this::fail);
+            } catch (IllegalStateException ended) {
+                // Defensive: the response ended before we could read it (see send()); never hang on it.
+                fail(UpstreamFailure.of("the response ended before it could be read"));
+                return;
+            }
             response.handler(chunk -> {
                 if (finished.get()) {
                     return;

@@ -1,6 +1,7 @@
 package io.stsbroker.sts;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -15,6 +16,7 @@ import java.util.regex.Pattern;
  *       could not be read) or {@code timeout}.</li>
  *   <li>{@code broker.upstream.latency}, timer with a percentile histogram, of every attempt that
  *       reached the network, whatever its result.</li>
+ *   <li>{@code broker.upstream.connections}, gauge: connections to STS open right now.</li>
  * </ul>
  */
 final class UpstreamMetrics {
@@ -39,6 +41,12 @@ final class UpstreamMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(timeout.multipliedBy(2))
                 .register(registry);
+    }
+
+    /** Reports the open connections of {@code http} as {@code broker.upstream.connections}. */
+    void connections(UpstreamHttp http) {
+        Gauge.builder("broker.upstream.connections", http, UpstreamHttp::openConnections)
+                .description("Connections to STS open right now").register(registry);
     }
 
     Timer.Sample start() {

@@ -2,7 +2,9 @@ package io.stsbroker.vending;
 
 import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -34,6 +36,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Concurrent misses for one key share one AssumeRole (Caffeine's in-flight future). A refresh
  * that fails transiently keeps the old credential until it reaches the floor; one that fails
  * because the cloud withdrew the grant evicts it, so the revocation takes effect.
+ *
+ * <p>A permanent refusal ({@link UpstreamErrors.Kind#PERMANENT} or {@link UpstreamErrors.Kind#REVOKED})
+ * is remembered per key for {@code broker.cache.failure-ttl} and answered from memory meanwhile, so
+ * a caller retrying a denied role in a loop costs STS one call per TTL. Transient failures are
+ * never remembered: the next request tries again (within the upstream budget).
  */
 @Singleton
 public class CredentialVendor {
@@ -52,6 +59,9 @@ public class CredentialVendor {
     private final Duration refreshAhead;
     private final Duration requestTimeout;
     private final AsyncLoadingCache<CredentialKey, CachedCredential> cache;
+    /** Permanent refusals by key, for {@code failure-ttl}; null when that is zero. */
+    private final Cache<CredentialKey, BrokerException> failures;
+    private final Counter failureHits;
     private final Counter hits;
     private final Counter misses;
     private final Counter refreshOk;
@@ -67,11 +77,23 @@ public class CredentialVendor {
         this.minRemaining = config.cache().minRemaining();
         this.refreshAhead = config.cache().refreshAhead();
         this.requestTimeout = config.requestTimeout();
+        Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
         this.cache = Caffeine.newBuilder()
                 .maximumSize(config.cache().maxEntries())
-                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .ticker(ticker)
                 .expireAfter(new CredentialExpiry(clock, minRemaining))
                 .buildAsync(new Loader());
+        Duration failureTtl = config.cache().failureTtl();
+        if (failureTtl.isNegative()) {
+            throw new IllegalArgumentException("Invalid configuration broker.cache.failure-ttl='" + failureTtl
+                    + "': must be zero (off) or positive");
+        }
+        this.failures = failureTtl.isZero() ? null : Caffeine.newBuilder()
+                .maximumSize(config.cache().maxEntries())
+                .ticker(ticker)
+                .expireAfterWrite(failureTtl)
+                .build();
+        this.failureHits = meters.counter("broker.cache.requests", "result", "failure");
         this.hits = meters.counter("broker.cache.requests", "result", "hit");
         this.misses = meters.counter("broker.cache.requests", "result", "miss");
         this.refreshOk = meters.counter("broker.cache.refreshes", "result", "success");
@@ -98,8 +120,15 @@ public class CredentialVendor {
                 return CompletableFuture.completedFuture(handOut(entry, request, "cached"));
             }
         }
+        if (failures != null) {
+            BrokerException refused = failures.getIfPresent(key);
+            if (refused != null) {
+                failureHits.increment();
+                return CompletableFuture.failedFuture(refused);
+            }
+        }
         misses.increment();
-        return cache.get(key, (k, executor) -> load(request))
+        return cache.get(key, (k, executor) -> load(key, request))
                 .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((entry, failure) -> {
                     if (failure != null) {
@@ -114,12 +143,18 @@ public class CredentialVendor {
                 });
     }
 
-    /** Drops every cached credential of this caller and/or role (null matches all); returns how many. */
+    /**
+     * Drops every cached credential of this caller and/or role (null matches all), and any remembered
+     * refusal for them; returns how many credentials were dropped.
+     */
     public long invalidate(String roleArn, String identity) {
-        var keys = cache.synchronous().asMap().keySet().stream()
-                .filter(k -> (roleArn == null || k.roleArn().equals(roleArn)) && (identity == null || k.identity().equals(identity)))
-                .toList();
+        java.util.function.Predicate<CredentialKey> matches = k -> (roleArn == null || k.roleArn().equals(roleArn))
+                && (identity == null || k.identity().equals(identity));
+        var keys = cache.synchronous().asMap().keySet().stream().filter(matches).toList();
         cache.synchronous().invalidateAll(keys);
+        if (failures != null) {
+            failures.asMap().keySet().removeIf(matches);
+        }
         return keys.size();
     }
 
@@ -143,7 +178,14 @@ public class CredentialVendor {
         return entry.vended();
     }
 
-    private CompletableFuture<CachedCredential> load(VendRequest request) {
+    /** Remembers a permanent refusal for {@code failure-ttl}; transient failures are not remembered. */
+    private void rememberIfPermanent(CredentialKey key, Throwable t) {
+        if (failures != null && t instanceof StsException e && e.kind() != UpstreamErrors.Kind.RETRYABLE) {
+            failures.put(key, e);
+        }
+    }
+
+    private CompletableFuture<CachedCredential> load(CredentialKey key, VendRequest request) {
         AssumeRoleRequest call = new AssumeRoleRequest(request.roleArn(), request.sessionName(), request.duration(),
                 request.sessionPolicy(), request.externalId());
         return fetcher.fetch(call)
@@ -152,8 +194,11 @@ public class CredentialVendor {
                             request.roleName(), call.roleSessionName(), creds.accessKeyId(), creds.expiration(), null));
                     return entry(call, creds, request.roleName());
                 })
-                .onFailure().invoke(t -> audit.record(new AuditLog.Event("mint", failureCode(t), request.requestId(),
-                        request.identity(), request.roleName(), call.roleSessionName(), null, null, t.getMessage())))
+                .onFailure().invoke(t -> {
+                    rememberIfPermanent(key, t);
+                    audit.record(new AuditLog.Event("mint", failureCode(t), request.requestId(),
+                            request.identity(), request.roleName(), call.roleSessionName(), null, null, t.getMessage()));
+                })
                 .subscribeAsCompletionStage();
     }
 
@@ -191,6 +236,7 @@ public class CredentialVendor {
                                     old.roleName(), key.identity(), e.upstreamCode().orElse("?"));
                             audit.record(new AuditLog.Event("evict", failureCode(t), "refresh", key.identity(),
                                     old.roleName(), old.request().roleSessionName(), null, null, t.getMessage()));
+                            rememberIfPermanent(key, t);
                             return null;
                         }
                         refreshFailed.increment();

@@ -1,49 +1,115 @@
 package io.stsbroker.vending;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.stsbroker.config.BrokerConfig;
 import io.stsbroker.sts.AssumeRoleRequest;
 import io.stsbroker.sts.StsClient;
 import io.stsbroker.sts.StsCredentials;
 import io.stsbroker.sts.StsException;
 import io.stsbroker.sts.UpstreamErrors;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Fetches credentials from STS for the cache: retries only retryable failures (exponential backoff
- * with jitter, at most {@code broker.sts.max-attempts} attempts) and gives up after
- * {@code broker.request-timeout} in all.
+ * Fetches credentials from STS for the cache, for first requests and background refreshes alike:
+ * <ul>
+ *   <li>every attempt, retries included, first takes a token of the {@link UpstreamBudget}
+ *       ({@code broker.sts.max-calls-per-second});</li>
+ *   <li>only {@link UpstreamErrors.Kind#RETRYABLE} failures are retried, with Mutiny's exponential
+ *       backoff: {@code broker.sts.retry-backoff} doubled per retry, at most 16 times it, with 50%
+ *       jitter, for at most {@code broker.sts.max-attempts} attempts in all;</li>
+ *   <li>the whole fetch, budget waits and backoffs included, gives up after
+ *       {@code broker.request-timeout}.</li>
+ * </ul>
+ * A spent budget is not retried: it fails the fetch at once with 503.
+ *
+ * <p>No circuit breaker, on purpose. Measured with 200 cold callers at once against a hanging or
+ * dropping STS (ColdBurstOutageTest): the budget already caps what a failing STS receives (about
+ * 30 attempts/s hanging, 50/s dropping, per replica), the pool caps connections at 32, every caller
+ * has its answer within {@code broker.request-timeout}, and warm keys never call STS on the request
+ * path at all. A breaker would only turn the up-to-8 s wait of cold callers during a hang into an
+ * immediate 503, at the price of refusing calls for a while after STS recovers.
  */
+@Startup
 @Singleton
 class UpstreamFetcher {
 
+    /** The longest backoff, as a multiple of the first. */
+    static final int MAX_BACKOFF_FACTOR = 16;
+    static final double JITTER = 0.5;
+
     private final StsClient sts;
+    private final UpstreamBudget budget;
     private final int maxAttempts;
     private final Duration backoff;
     private final Duration deadline;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger fetching = new AtomicInteger();
 
-    UpstreamFetcher(StsClient sts, BrokerConfig config) {
-        this.sts = sts;
-        this.maxAttempts = config.sts().maxAttempts();
-        this.backoff = config.sts().retryBackoff();
-        this.deadline = config.requestTimeout();
+    @Inject
+    UpstreamFetcher(StsClient sts, BrokerConfig config, MeterRegistry meters) {
+        this(sts, new UpstreamBudget(config.sts().maxCallsPerSecond(), config.sts().budgetWait(),
+                        Infrastructure.getDefaultWorkerPool(), meters),
+                config.sts().maxAttempts(), config.sts().retryBackoff(), config.requestTimeout(), meters);
+    }
+
+    UpstreamFetcher(StsClient sts, UpstreamBudget budget, int maxAttempts, Duration backoff, Duration deadline,
+                    MeterRegistry meters) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("Invalid configuration broker.sts.max-attempts='" + maxAttempts + "': must be at least 1");
         }
+        if (backoff == null || backoff.isNegative() || backoff.isZero()) {
+            throw new IllegalArgumentException("Invalid configuration broker.sts.retry-backoff='" + backoff + "': must be positive");
+        }
+        this.sts = sts;
+        this.budget = budget;
+        this.maxAttempts = maxAttempts;
+        this.backoff = backoff;
+        this.deadline = deadline;
+        Gauge.builder("broker.upstream.in.flight", inFlight, AtomicInteger::get)
+                .description("AssumeRole attempts sent to STS and not yet answered").register(meters);
+        Gauge.builder("broker.upstream.fetches", fetching, AtomicInteger::get)
+                .description("Credential fetches in progress (first requests and refreshes, retries and waits included)")
+                .register(meters);
     }
 
     Uni<StsCredentials> fetch(AssumeRoleRequest request) {
-        // deferred: every retry is a fresh subscription, so every attempt is signed anew (new nonce, new timestamp).
-        Uni<StsCredentials> call = Uni.createFrom().deferred(() -> sts.assumeRole(request));
-        if (maxAttempts > 1) {
-            call = call.onFailure(UpstreamFetcher::retryable).retry()
-                    .withBackOff(backoff, backoff.multipliedBy(16)).withJitter(0.5)
-                    .atMost(maxAttempts - 1L);
-        }
+        // deferred: every retry is a fresh subscription, so every attempt takes its own budget token
+        // and is signed anew (new nonce, new timestamp).
+        Uni<StsCredentials> call = Uni.createFrom().deferred(() -> {
+            long deadlineNanos = System.nanoTime() + deadline.toNanos();
+            Uni<StsCredentials> attempt = Uni.createFrom().deferred(() -> budget.acquire(deadlineNanos)
+                    .onItem().transformToUni(ignored -> attempt(request)));
+            if (maxAttempts > 1) {
+                attempt = attempt.onFailure(UpstreamFetcher::retryable).retry()
+                        .withBackOff(backoff, backoff.multipliedBy(MAX_BACKOFF_FACTOR)).withJitter(JITTER)
+                        .atMost(maxAttempts - 1L);
+            }
+            return attempt;
+        });
         return call.ifNoItem().after(deadline)
-                .failWith(() -> StsException.unreachable("no answer within broker.request-timeout", null));
+                .failWith(() -> StsException.unreachable("no answer within broker.request-timeout", null))
+                .onSubscription().invoke(fetching::incrementAndGet)
+                .onTermination().invoke(fetching::decrementAndGet);
+    }
+
+    /** Attempts sent to STS and not yet answered, failed or abandoned. */
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    private Uni<StsCredentials> attempt(AssumeRoleRequest request) {
+        return Uni.createFrom().deferred(() -> {
+            inFlight.incrementAndGet();
+            return sts.assumeRole(request);
+        }).onTermination().invoke(inFlight::decrementAndGet);
     }
 
     static boolean retryable(Throwable t) {

@@ -7,13 +7,27 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Test-only fault controls of the embedded STS: make AssumeRole fail with a chosen STS error code
- * (for every role, or for ARNs containing a given text), or answer late.
+ * Test-only fault controls of the embedded STS. One fault at a time (the last one set wins), for
+ * every role or only for role ARNs containing a given text, optionally with added latency:
+ * <ul>
+ *   <li>{@link #failWith}: answer with a chosen STS error code and HTTP status;</li>
+ *   <li>{@link #failRate}: answer a fixed fraction of calls with an error code, the rest normally,
+ *       decided by a seeded {@link Random} so a test sees the same sequence every run;</li>
+ *   <li>{@link #dropConnections}: close the TCP connection without answering;</li>
+ *   <li>{@link #hang}: accept the request and never answer;</li>
+ *   <li>{@link #delay}: answer everything late.</li>
+ * </ul>
+ * While any control is set, the arrival time of every request is recorded ({@link #arrivals}), so a
+ * test can measure the spacing of retries as STS sees them.
  *
  * <p>Reachable only from Java code that injects this bean: no property, profile or endpoint
  * switches a fault on, so production configuration cannot.
@@ -21,11 +35,34 @@ import java.util.UUID;
 @ApplicationScoped
 public class EmbeddedStsFaults {
 
-    private record Rule(String code, int status, String roleArnContains) {
+    private enum Mode { ERROR, DROP, HANG }
+
+    /** A fault for ARNs containing {@code roleArnContains} (null: all); {@code random} null means every call. */
+    private record Rule(Mode mode, String code, int status, String roleArnContains, double rate, Random random) {
+        boolean appliesTo(String roleArn) {
+            if (roleArnContains != null && !roleArn.contains(roleArnContains)) {
+                return false;
+            }
+            if (random == null) {
+                return true;
+            }
+            synchronized (random) {
+                return random.nextDouble() < rate;
+            }
+        }
     }
+
+    /** One request as the embedded STS saw it arrive. */
+    public record Arrival(long nanoTime, String roleArn) {
+    }
+
+    /** Enough for any one test; older arrivals are dropped first. */
+    private static final int MAX_ARRIVALS = 10_000;
 
     private final EmbeddedStsServer server;
     private final Vertx vertx;
+    private final ConcurrentLinkedQueue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger arrivalCount = new AtomicInteger();
     private volatile Rule rule;
     private volatile Duration delay = Duration.ZERO;
 
@@ -36,8 +73,32 @@ public class EmbeddedStsFaults {
 
     /** From now on, AssumeRole for ARNs containing {@code roleArnContains} (null: all) fails with {@code code}. */
     public void failWith(String code, int httpStatus, String roleArnContains) {
-        rule = new Rule(code, httpStatus, roleArnContains);
-        install();
+        set(new Rule(Mode.ERROR, code, httpStatus, roleArnContains, 1.0, null));
+    }
+
+    /**
+     * From now on, each AssumeRole for ARNs containing {@code roleArnContains} (null: all) fails with
+     * {@code code} with probability {@code fraction}, drawn from {@code new Random(seed)}: the same
+     * seed gives the same sequence of failures and successes.
+     */
+    public void failRate(double fraction, String code, int httpStatus, long seed, String roleArnContains) {
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("fraction must be within [0, 1]: " + fraction);
+        }
+        set(new Rule(Mode.ERROR, code, httpStatus, roleArnContains, fraction, new Random(seed)));
+    }
+
+    /** From now on, requests for ARNs containing {@code roleArnContains} (null: all) get their connection closed, unanswered. */
+    public void dropConnections(String roleArnContains) {
+        set(new Rule(Mode.DROP, null, 0, roleArnContains, 1.0, null));
+    }
+
+    /**
+     * From now on, requests for ARNs containing {@code roleArnContains} (null: all) are accepted and
+     * never answered: the connection stays open until the client gives up.
+     */
+    public void hang(String roleArnContains) {
+        set(new Rule(Mode.HANG, null, 0, roleArnContains, 1.0, null));
     }
 
     /** From now on, every answer is sent {@code d} late. */
@@ -46,11 +107,34 @@ public class EmbeddedStsFaults {
         install();
     }
 
-    /** Back to normal behaviour. */
+    /** Records arrivals ({@link #arrivals}) without any fault. */
+    public void record() {
+        install();
+    }
+
+    /** Arrival times of the requests for ARNs containing {@code roleArnContains} (null: all), oldest first. */
+    public List<Long> arrivals(String roleArnContains) {
+        List<Long> times = new ArrayList<>();
+        for (Arrival a : arrivals) {
+            if (roleArnContains == null || a.roleArn().contains(roleArnContains)) {
+                times.add(a.nanoTime());
+            }
+        }
+        return times;
+    }
+
+    /** Back to normal behaviour; forgets recorded arrivals. Requests already hanging stay so until the client gives up. */
     public void clear() {
         rule = null;
         delay = Duration.ZERO;
         server.faultStep(null);
+        arrivals.clear();
+        arrivalCount.set(0);
+    }
+
+    private void set(Rule r) {
+        rule = r;
+        install();
     }
 
     private void install() {
@@ -58,13 +142,19 @@ public class EmbeddedStsFaults {
     }
 
     private boolean intercept(HttpServerRequest request) {
+        String roleArn = roleArn(request);
+        arrivals.add(new Arrival(System.nanoTime(), roleArn));
+        if (arrivalCount.incrementAndGet() > MAX_ARRIVALS) {
+            arrivals.poll();
+            arrivalCount.decrementAndGet();
+        }
         Rule r = rule;
-        boolean fail = r != null && (r.roleArnContains() == null || roleArn(request).contains(r.roleArnContains()));
+        boolean fault = r != null && r.appliesTo(roleArn);
         long delayMillis = delay.toMillis();
-        if (!fail && delayMillis <= 0) {
+        if (!fault && delayMillis <= 0) {
             return false;
         }
-        if (!fail) {
+        if (!fault) {
             request.pause();
             vertx.setTimer(delayMillis, id -> {
                 request.resume();
@@ -73,15 +163,21 @@ public class EmbeddedStsFaults {
             return true;
         }
         server.countFaultedCall();
-        StsReply reply = StsReply.error(UUID.randomUUID().toString().toUpperCase(Locale.ROOT),
-                new StsError(r.status(), r.code(), "Injected fault " + r.code() + "."));
-        Runnable send = () -> request.response().setStatusCode(reply.status())
-                .putHeader("content-type", "application/json;charset=utf-8")
-                .end(reply.body());
+        Runnable act = switch (r.mode()) {
+            case HANG -> () -> { };
+            case DROP -> () -> request.connection().close();
+            case ERROR -> {
+                StsReply reply = StsReply.error(UUID.randomUUID().toString().toUpperCase(Locale.ROOT),
+                        new StsError(r.status(), r.code(), "Injected fault " + r.code() + "."));
+                yield () -> request.response().setStatusCode(reply.status())
+                        .putHeader("content-type", "application/json;charset=utf-8")
+                        .end(reply.body());
+            }
+        };
         if (delayMillis > 0) {
-            vertx.setTimer(delayMillis, id -> send.run());
+            vertx.setTimer(delayMillis, id -> act.run());
         } else {
-            send.run();
+            act.run();
         }
         return true;
     }

@@ -26,9 +26,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -66,6 +68,15 @@ public class EmbeddedStsServer {
 
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong issued = new AtomicLong();
+    /** Requests received and neither answered nor dropped yet, and the most seen at once. */
+    private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLong peakInFlight = new AtomicLong();
+    /** Calls per RoleSessionName (one caller's calls), for at most {@link #MAX_SESSIONS_COUNTED} sessions. */
+    private final Map<String, AtomicLong> callsBySession = new ConcurrentHashMap<>();
+    static final int MAX_SESSIONS_COUNTED = 100_000;
+    /** TCP connections open to this server, and the most seen at once. */
+    private final AtomicLong connections = new AtomicLong();
+    private final AtomicLong peakConnections = new AtomicLong();
     private volatile HttpServer server;
     private volatile AssumeRoleHandler handler;
     /** See {@link FaultStep}; replaced only by tests in this package. */
@@ -104,6 +115,10 @@ public class EmbeddedStsServer {
                         // :path header capped at 8 KiB, refusing long policies that STS accepts.
                         .setHttp2ClearTextEnabled(false)
                         .setIdleTimeout(60))
+                .connectionHandler(connection -> {
+                    peakConnections.accumulateAndGet(connections.incrementAndGet(), Math::max);
+                    connection.closeHandler(ignored -> connections.decrementAndGet());
+                })
                 .requestHandler(this::onRequest);
         try {
             candidate.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -172,16 +187,78 @@ public class EmbeddedStsServer {
         return issued.get();
     }
 
+    /**
+     * Requests that reached {@code /} with this {@code RoleSessionName} (one broker caller's calls),
+     * however they were answered: exact per caller even while other callers' background refreshes
+     * run, which {@link #callCount()} counts too.
+     */
+    public long callCount(String roleSessionName) {
+        AtomicLong n = callsBySession.get(roleSessionName);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Requests received and not yet answered or dropped: what a hanging STS is holding right now. */
+    public long inFlight() {
+        return inFlight.get();
+    }
+
+    /** The most requests in flight at once since start or {@link #resetPeaks()}. */
+    public long peakInFlight() {
+        return peakInFlight.get();
+    }
+
+    /** TCP connections open to this server right now (idle keep-alive ones included). */
+    public long openConnections() {
+        return connections.get();
+    }
+
+    /** The most TCP connections open at once since start or {@link #resetPeaks()}. */
+    public long peakConnections() {
+        return peakConnections.get();
+    }
+
+    /** Starts the peaks over from the current values, so a test can measure its own burst. */
+    public void resetPeaks() {
+        peakInFlight.set(inFlight.get());
+        peakConnections.set(connections.get());
+    }
+
     /** Package-private: the fault-injection seam (see {@link FaultStep}). */
     void faultStep(FaultStep step) {
         this.faultStep = step == null ? FaultStep.NONE : step;
     }
 
     private void onRequest(HttpServerRequest request) {
+        peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        AtomicBoolean finished = new AtomicBoolean();
+        Runnable finish = () -> {
+            if (finished.compareAndSet(false, true)) {
+                inFlight.decrementAndGet();
+            }
+        };
+        request.response().endHandler(ignored -> finish.run());
+        request.response().closeHandler(ignored -> finish.run());
+        countSession(request);
         if (faultStep.intercept(request)) {
             return;
         }
         answerUnfaulted(request);
+    }
+
+    private void countSession(HttpServerRequest request) {
+        if (!"/".equals(request.path())) {
+            return;
+        }
+        List<String> names;
+        try {
+            names = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8).parameters().get("RoleSessionName");
+        } catch (IllegalArgumentException badEncoding) {
+            return;
+        }
+        if (names != null && !names.isEmpty()
+                && (callsBySession.size() < MAX_SESSIONS_COUNTED || callsBySession.containsKey(names.get(0)))) {
+            callsBySession.computeIfAbsent(names.get(0), k -> new AtomicLong()).incrementAndGet();
+        }
     }
 
     /** A request answered by an injected fault still reached "STS": it counts as an upstream call. */

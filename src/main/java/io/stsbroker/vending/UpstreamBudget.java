@@ -1,0 +1,131 @@
+package io.stsbroker.vending;
+
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.stsbroker.error.BrokerException;
+import io.stsbroker.error.ErrorCode;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * This replica's budget of STS AssumeRole attempts ({@code broker.sts.max-calls-per-second}): a
+ * bucket4j token bucket of one token refilled greedily at that rate, so attempts are spaced at
+ * least {@code 1/rate} apart (20 ms at 50/s) and any one-second window holds at most
+ * {@code rate + 1} of them. No bursts: the quota it protects is counted per second by Alibaba
+ * across all replicas, and a burst on top of the rate could only push that count over.
+ *
+ * <p>An attempt that finds the bucket empty waits without blocking a thread: it is delayed
+ * (Mutiny {@code delayIt} on {@code scheduler}) until the next token is due and then tries to take
+ * it, again and again until it gets one or its time is up. A token is taken only at the moment the
+ * attempt goes, never reserved ahead: a scheduler that wakes several waiters late (a busy event
+ * loop) lets through only the tokens that are really there, so late wake-ups cannot bunch calls.
+ *
+ * <p>An attempt waits at most {@code maxWait}, and never past the fetch's own deadline. One that
+ * would have to queue longer than that (judged from the waiters ahead of it) fails at once with 503
+ * {@code UpstreamUnavailable} and a {@code Retry-After} of about that queue's length, so at most
+ * {@code rate x maxWait} attempts ever wait, however many callers arrive.
+ */
+final class UpstreamBudget {
+
+    private final int callsPerSecond;
+    private final long maxWaitNanos;
+    private final long nanosPerToken;
+    private final Bucket bucket;
+    private final ScheduledExecutorService scheduler;
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final Counter immediate;
+    private final Counter delayed;
+    private final Counter rejected;
+
+    /**
+     * @param callsPerSecond attempts per second, at least 1 ({@code broker.sts.max-calls-per-second})
+     * @param maxWait        longest wait for a token ({@code broker.sts.budget-wait}), zero or more
+     * @param scheduler      runs the delayed re-tries; never blocked
+     */
+    UpstreamBudget(int callsPerSecond, Duration maxWait, ScheduledExecutorService scheduler, MeterRegistry meters) {
+        if (callsPerSecond < 1) {
+            throw new IllegalArgumentException("Invalid configuration broker.sts.max-calls-per-second='"
+                    + callsPerSecond + "': must be at least 1");
+        }
+        if (maxWait == null || maxWait.isNegative()) {
+            throw new IllegalArgumentException("Invalid configuration broker.sts.budget-wait='" + maxWait
+                    + "': must be zero or positive");
+        }
+        this.callsPerSecond = callsPerSecond;
+        this.maxWaitNanos = maxWait.toNanos();
+        this.nanosPerToken = TimeUnit.SECONDS.toNanos(1) / callsPerSecond;
+        this.bucket = Bucket.builder()
+                .addLimit(limit -> limit.capacity(1).refillGreedy(callsPerSecond, Duration.ofSeconds(1)))
+                .build();
+        this.scheduler = scheduler;
+        this.immediate = meters.counter("broker.upstream.budget", "result", "immediate");
+        this.delayed = meters.counter("broker.upstream.budget", "result", "delayed");
+        this.rejected = meters.counter("broker.upstream.budget", "result", "rejected");
+        Gauge.builder("broker.upstream.budget.waiting", waiting, AtomicInteger::get)
+                .description("AssumeRole attempts waiting for the upstream call budget").register(meters);
+    }
+
+    /**
+     * Completes when one attempt may be sent: at once when a token is free, otherwise after a
+     * non-blocking wait of at most {@code maxWait} that ends before {@code deadlineNanos}
+     * ({@link System#nanoTime()} scale). Fails with 503 {@code UpstreamUnavailable} when no token
+     * comes in time. Lazy: each subscription asks for its own token.
+     */
+    Uni<Void> acquire(long deadlineNanos) {
+        return Uni.createFrom().deferred(() -> {
+            if (bucket.tryConsume(1)) {
+                immediate.increment();
+                return Uni.createFrom().voidItem();
+            }
+            long now = System.nanoTime();
+            long giveUpAt = Math.min(now + maxWaitNanos, deadlineNanos);
+            long queue = (waiting.get() + 1L) * nanosPerToken;
+            if (now + queue > giveUpAt) {
+                return Uni.createFrom().failure(exhausted(queue));
+            }
+            waiting.incrementAndGet();
+            return waitForToken(giveUpAt)
+                    .onItem().invoke(() -> delayed.increment())
+                    .onTermination().invoke(waiting::decrementAndGet);
+        });
+    }
+
+    int callsPerSecond() {
+        return callsPerSecond;
+    }
+
+    /** Sleeps (without a thread) until the next token is due, then tries to take it; repeats until {@code giveUpAt}. */
+    private Uni<Void> waitForToken(long giveUpAt) {
+        return Uni.createFrom().deferred(() -> {
+            ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+            if (probe.isConsumed()) {
+                return Uni.createFrom().voidItem();
+            }
+            long left = giveUpAt - System.nanoTime();
+            if (left <= 0) {
+                return Uni.createFrom().failure(exhausted((waiting.get() + 1L) * nanosPerToken));
+            }
+            // Up to one token interval of jitter, so waiters do not all wake for the same token.
+            long nap = probe.getNanosToWaitForRefill() + ThreadLocalRandom.current().nextLong(nanosPerToken);
+            return Uni.createFrom().voidItem()
+                    .onItem().delayIt().onExecutor(scheduler).by(Duration.ofNanos(Math.min(nap, left)))
+                    .onItem().transformToUni(ignored -> waitForToken(giveUpAt));
+        });
+    }
+
+    private BrokerException exhausted(long queueNanos) {
+        rejected.increment();
+        Duration retryAfter = Duration.ofNanos(Math.max(TimeUnit.SECONDS.toNanos(1), queueNanos));
+        return new BrokerException(ErrorCode.UPSTREAM_UNAVAILABLE,
+                "The broker's budget of calls to the token service is spent for now; try again shortly.",
+                null, retryAfter, null);
+    }
+}

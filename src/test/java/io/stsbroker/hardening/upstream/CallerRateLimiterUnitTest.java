@@ -1,0 +1,143 @@
+package io.stsbroker.hardening.upstream;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stsbroker.config.BrokerConfig;
+import io.stsbroker.error.BrokerException;
+import io.stsbroker.error.ErrorCode;
+import io.stsbroker.policy.CallerRateLimiter;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * {@link CallerRateLimiter} without the HTTP stack: limits, per-identity overrides, start-up
+ * validation, the memory bound, and what one admitted request costs.
+ */
+class CallerRateLimiterUnitTest {
+
+    /** Just the parts of {@link BrokerConfig} the limiter reads. */
+    static BrokerConfig config(int perCaller, Map<String, Integer> callers, long maxCallers,
+                               Map<String, Integer> roleLimits) {
+        BrokerConfig.RateLimit rl = stub(BrokerConfig.RateLimit.class, Map.of(
+                "perCaller", perCaller, "callers", callers, "maxCallers", maxCallers));
+        Map<String, BrokerConfig.RoleConfig> roles = new java.util.HashMap<>();
+        roleLimits.forEach((name, limit) -> roles.put(name, stub(BrokerConfig.RoleConfig.class,
+                Map.of("rateLimit", Optional.of(limit)))));
+        return stub(BrokerConfig.class, Map.of("rateLimit", rl, "roles", roles));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T stub(Class<T> type, Map<String, Object> answers) {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            if (!answers.containsKey(method.getName())) {
+                throw new UnsupportedOperationException(method.getName());
+            }
+            return answers.get(method.getName());
+        });
+    }
+
+    private static CallerRateLimiter limiter(int perCaller, Map<String, Integer> callers, long maxCallers) {
+        return new CallerRateLimiter(config(perCaller, callers, maxCallers, Map.of("limited", 2)), new SimpleMeterRegistry());
+    }
+
+    private static int admitted(CallerRateLimiter l, String identity, int tries) {
+        int ok = 0;
+        for (int i = 0; i < tries; i++) {
+            if (catchThrowable(() -> l.admit(identity)) == null) {
+                ok++;
+            }
+        }
+        return ok;
+    }
+
+    @Test
+    void aBurstBeyondTheLimitIsRefusedWithThrottlingAndRetryAfterOneSecond() {
+        CallerRateLimiter l = limiter(100, Map.of(), 1000);
+        int ok = 0;
+        Throwable t = null;
+        while (t == null && ok < 1000) {
+            t = catchThrowable(() -> l.admit("apikey:burst"));
+            ok += t == null ? 1 : 0;
+        }
+        // A burst of 100, plus whatever refilled (one per 10 ms) while the loop ran.
+        assertThat(ok).isBetween(100, 120);
+        assertThat(t).isInstanceOfSatisfying(BrokerException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.THROTTLING);
+            assertThat(e.code().status()).isEqualTo(429);
+            assertThat(e.retryAfter()).contains(Duration.ofSeconds(1));
+        });
+        // Other callers are untouched.
+        assertThat(admitted(l, "apikey:other", 10)).isEqualTo(10);
+    }
+
+    @Test
+    void anIdentityWithItsOwnLimitGetsIt() {
+        CallerRateLimiter l = limiter(100, Map.of("system:serviceaccount:batch:loader", 5), 1000);
+        assertThat(l.limitFor("system:serviceaccount:batch:loader")).isEqualTo(5);
+        assertThat(admitted(l, "system:serviceaccount:batch:loader", 20)).isBetween(5, 6);
+    }
+
+    @Test
+    void aRoleLimitCountsPerCallerAndRoleOnly() {
+        CallerRateLimiter l = limiter(100, Map.of(), 1000);
+        int ok = 0;
+        for (int i = 0; i < 10; i++) {
+            if (catchThrowable(() -> l.admit("apikey:a", "limited")) == null) {
+                ok++;
+            }
+        }
+        assertThat(ok).isBetween(2, 3);
+        l.admit("apikey:b", "limited");
+        l.admit("apikey:a", "unlimited-role");
+    }
+
+    @Test
+    void badLimitsStopStartUpNamingTheProperty() {
+        assertThat(catchThrowable(() -> limiter(0, Map.of(), 10)))
+                .hasMessageContaining("broker.rate-limit.per-caller").hasMessageContaining("'0'");
+        assertThat(catchThrowable(() -> limiter(10, Map.of("apikey:x", -1), 10)))
+                .hasMessageContaining("broker.rate-limit.callers.\"apikey:x\"");
+        assertThat(catchThrowable(() -> new CallerRateLimiter(config(10, Map.of(), 10, Map.of("r", 0)),
+                new SimpleMeterRegistry()))).hasMessageContaining("broker.roles.r.rate-limit");
+        assertThat(catchThrowable(() -> limiter(10, Map.of(), 0))).hasMessageContaining("broker.rate-limit.max-callers");
+    }
+
+    @Test
+    void memoryStaysBoundedWhateverTheNumberOfIdentities() {
+        CallerRateLimiter l = limiter(100, Map.of(), 1_000);
+        for (int i = 0; i < 50_000; i++) {
+            l.admit("system:serviceaccount:many:sa-" + i);
+        }
+        long held = l.trackedCallers();
+        System.out.printf("[rate-limit] 50000 identities, max-callers 1000: %d buckets held%n", held);
+        assertThat(held).isLessThanOrEqualTo(1_000);
+    }
+
+    @Test
+    void anAdmittedRequestAllocatesAlmostNothing() {
+        CallerRateLimiter l = limiter(1_000_000_000, Map.of(), 1_000);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        String identity = "system:serviceaccount:hot:path";
+        for (int i = 0; i < 200_000; i++) {   // warm-up: JIT and the bucket itself
+            l.admit(identity);
+        }
+        int n = 1_000_000;
+        long bytesBefore = threads.getCurrentThreadAllocatedBytes();
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            l.admit(identity);
+        }
+        long nanos = System.nanoTime() - start;
+        double bytesPerCall = (threads.getCurrentThreadAllocatedBytes() - bytesBefore) / (double) n;
+        System.out.printf("[rate-limit] admit(): %.1f ns and %.2f bytes allocated per call (%d calls)%n",
+                nanos / (double) n, bytesPerCall, n);
+        assertThat(bytesPerCall).isLessThan(16);
+    }
+}

@@ -61,9 +61,18 @@ final class RolesFile {
     record Content(Map<String, BrokerConfig.RoleConfig> roles, String sha256) {
     }
 
-    /** One role as written in the file, in the shape {@link RoleValidator} takes. */
+    /**
+     * One role as written in the file, in the shape {@link RoleValidator} takes. Per-role request
+     * limits are start-up configuration only ({@code broker.roles.<name>.rate-limit}): the caller
+     * limiter is built once, so the file refuses a {@code rate-limit} key as unknown rather than
+     * silently ignoring it.
+     */
     private record FileRole(String arn, Duration duration, Optional<String> policy, Optional<String> externalId,
                             Optional<List<String>> allow) implements BrokerConfig.RoleConfig {
+        @Override
+        public Optional<Integer> rateLimit() {
+            return Optional.empty();
+        }
     }
 
     private RolesFile() {

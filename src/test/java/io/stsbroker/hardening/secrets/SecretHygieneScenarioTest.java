@@ -230,6 +230,8 @@ class SecretHygieneScenarioTest {
         Thread.sleep(200);
         call(bob, "/v1/credentials/hygiene-lab").then().statusCode(502); // expired, and STS refuses a new one
         faults.clear();
+        // The refusal is remembered for broker.cache.failure-ttl (10s): let it lapse.
+        clock.advance(Duration.ofSeconds(11));
         call(alice, "/v1/credentials/hygiene-lab").then().statusCode(200);
         call(key, "/v1/credentials/hygiene-lab").then().statusCode(200);
 

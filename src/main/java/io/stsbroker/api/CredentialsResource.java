@@ -1,6 +1,7 @@
 package io.stsbroker.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -56,6 +57,7 @@ public class CredentialsResource {
     private final CallerRateLimiter rateLimiter;
     private final CredentialVendor vendor;
     private final MeterRegistry meters;
+    private final Counter successes;
 
     public CredentialsResource(SecurityIdentity identity, AccessPolicy policy, CallerRateLimiter rateLimiter,
                                CredentialVendor vendor, MeterRegistry meters) {
@@ -64,6 +66,7 @@ public class CredentialsResource {
         this.rateLimiter = rateLimiter;
         this.vendor = vendor;
         this.meters = meters;
+        this.successes = meters.counter("broker.vend.requests", "outcome", "Success");
     }
 
     @GET
@@ -172,7 +175,8 @@ public class CredentialsResource {
     }
 
     private void count(String outcome) {
-        meters.counter("broker.vend.requests", "outcome", outcome).increment();
+        // The success counter is registered once: a registry lookup per request shows in profiles.
+        (outcome.equals("Success") ? successes : meters.counter("broker.vend.requests", "outcome", outcome)).increment();
     }
 
     private static BrokerException unwrap(Throwable t) {

@@ -1,5 +1,8 @@
 package io.stsbroker.policy;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,10 +24,17 @@ public final class SessionNames {
     private static final String SERVICE_ACCOUNT = "system:serviceaccount:";
     private static final String API_KEY = "apikey:";
 
+    /** A pure function, asked on every request: remembered per identity (bounded) to skip a SHA-256. */
+    private static final Cache<String, String> KNOWN = Caffeine.newBuilder().maximumSize(100_000).build();
+
     private SessionNames() {
     }
 
     public static String of(String identity) {
+        return KNOWN.get(identity, SessionNames::derive);
+    }
+
+    private static String derive(String identity) {
         String readable;
         if (identity.startsWith(SERVICE_ACCOUNT)) {
             readable = identity.substring(SERVICE_ACCOUNT.length()).replace(':', '.');

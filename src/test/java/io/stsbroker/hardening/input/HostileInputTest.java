@@ -115,7 +115,16 @@ class HostileInputTest {
             String path = prefixes[rnd.nextInt(prefixes.length)] + pathGarbage(1 + rnd.nextInt(rnd.nextInt(10) == 0 ? 9000 : 60));
             String auth = rnd.nextBoolean() ? NOBODY : null;
             List<String[]> headers = auth == null ? List.of() : List.<String[]>of(new String[] {"Authorization", auth});
-            expect4xx("paths", RawHttp.request(rnd.nextInt(5) == 0 ? "POST" : "GET", path, headers, null));
+            String method = rnd.nextInt(5) == 0 ? "POST" : "GET";
+            byte[] request = RawHttp.request(method, path, headers, null);
+            if (method.equals("GET") && auth != null && path.replaceAll(";[^/]*", "").matches("/api/v1/status/?")) {
+                // Only matrix parameters after the status path: JAX-RS ignores them, so this is a
+                // well-formed status call and 200 is right; it must still never be a 5xx.
+                RawHttp.Reply r = send("paths", request);
+                assertThat(r.status()).as(context("paths: %s -> %s", printable(request), r)).isLessThan(500);
+                continue;
+            }
+            expect4xx("paths", request);
         }
     }
 

@@ -19,17 +19,29 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @ApplicationScoped
 public class JwtCallerAugmentor implements SecurityIdentityAugmentor {
 
+    private final VerifiedTokens verified;
+
+    public JwtCallerAugmentor(VerifiedTokens verified) {
+        this.verified = verified;
+    }
+
     @Override
     public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext ctx) {
         if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
+            return Uni.createFrom().item(identity);
+        }
+        if (identity.getAttribute(Caller.ATTRIBUTE) != null) {
+            // Served by VerifiedTokenIdentityProvider: augmented when it was first verified.
             return Uni.createFrom().item(identity);
         }
         String sub = jwt.getSubject();
         if (sub == null || sub.isBlank() || sub.startsWith("apikey:") || sub.length() > 512) {
             return Uni.createFrom().failure(new AuthenticationFailedException("JWT without a usable sub claim"));
         }
-        return Uni.createFrom().item(QuarkusSecurityIdentity.builder(identity)
+        SecurityIdentity augmented = QuarkusSecurityIdentity.builder(identity)
                 .addAttribute(Caller.ATTRIBUTE, new Caller(sub, Caller.Kind.JWT))
-                .build());
+                .build();
+        verified.remember(jwt.getRawToken(), augmented);
+        return Uni.createFrom().item(augmented);
     }
 }

@@ -84,6 +84,23 @@ public interface BrokerConfig {
         @WithName("max-token-length")
         @WithDefault("8192")
         int maxTokenLength();
+
+        /**
+         * Verified JWTs remembered (by SHA-256 of the whole token) so a repeated token skips the
+         * signature check; each is forgotten at its own {@code exp} or after {@code verified-token-max-age},
+         * whichever comes first. Default 10000; 0 switches the cache off.
+         */
+        @WithName("verified-token-cache-size")
+        @WithDefault("10000")
+        long verifiedTokenCacheSize();
+
+        /**
+         * The longest a verified JWT is remembered, which bounds how late a removed verification key
+         * takes effect. Default 5m.
+         */
+        @WithName("verified-token-max-age")
+        @WithDefault("5m")
+        Duration verifiedTokenMaxAge();
     }
 
     interface Admin {

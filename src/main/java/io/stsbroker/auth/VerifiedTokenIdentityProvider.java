@@ -35,8 +35,12 @@ public class VerifiedTokenIdentityProvider implements IdentityProvider<TokenAuth
         return known == null ? Uni.createFrom().nullItem() : Uni.createFrom().item(known);
     }
 
+    /**
+     * Above SmallRye JWT's validator, which keeps the interface's default (1001): at equal
+     * priority the order is arbitrary, and the cache would never be asked.
+     */
     @Override
     public int priority() {
-        return SYSTEM_FIRST + 1;
+        return 2000;
     }
 }

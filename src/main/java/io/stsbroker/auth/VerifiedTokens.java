@@ -10,6 +10,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Identities of JWTs that SmallRye JWT has verified, by SHA-256 of the whole token; an entry is
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 public class VerifiedTokens {
 
     private final Cache<ByteBuffer, SecurityIdentity> cache;
+    private final LongAdder hits = new LongAdder();
 
     public VerifiedTokens(BrokerConfig config) {
         long size = config.auth().verifiedTokenCacheSize();
@@ -54,13 +56,22 @@ public class VerifiedTokens {
             return null;
         }
         SecurityIdentity id = cache.getIfPresent(key(rawToken));
-        return id != null && nanosUntilExpiry(id) > 0 ? id : null;
+        if (id != null && nanosUntilExpiry(id) > 0) {
+            hits.increment();
+            return id;
+        }
+        return null;
     }
 
     void remember(String rawToken, SecurityIdentity identity) {
         if (cache != null && rawToken != null) {
             cache.put(key(rawToken), identity);
         }
+    }
+
+    /** Requests answered without a signature check so far. */
+    public long hits() {
+        return hits.sum();
     }
 
     /** Drops everything, e.g. when verification keys change. */

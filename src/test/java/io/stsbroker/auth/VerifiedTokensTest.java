@@ -26,8 +26,10 @@ class VerifiedTokensTest {
         given().header("Authorization", TestKeys.bearer(token)).get("/api/v1/status").then()
                 .statusCode(200).body("caller", equalTo("system:serviceaccount:search:remembered"));
         assertThat(verified.find(token)).isNotNull();
+        long hits = verified.hits();
         given().header("Authorization", TestKeys.bearer(token)).get("/api/v1/status").then()
                 .statusCode(200).body("caller", equalTo("system:serviceaccount:search:remembered"));
+        assertThat(verified.hits()).as("the second request was answered from the cache").isEqualTo(hits + 1);
     }
 
     @Test

@@ -1,29 +1,18 @@
 package io.stsbroker.vending;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-
 /**
  * What makes two requests share one STS credential: the same role ARN, the same full caller
- * identity, the same duration, the same session policy (by SHA-256) and the same external id.
+ * identity, the same duration, the same session policy and the same external id.
  *
  * <p>The identity is kept whole (never the derived session name), so two callers whose session
- * names look alike can never share a credential.
+ * names look alike can never share a credential. The policy is kept as text rather than a digest:
+ * the cached entry holds the same text anyway (a refresh repeats the request), and comparing a
+ * role's policy is an identity check on one shared string, where a digest cost a SHA-256 per request.
  */
-public record CredentialKey(String roleArn, String identity, long durationSeconds, String policyHash, String externalId) {
+public record CredentialKey(String roleArn, String identity, long durationSeconds, String policy, String externalId) {
 
     static CredentialKey of(VendRequest r) {
         return new CredentialKey(r.roleArn(), r.identity(), r.duration().toSeconds(),
-                r.sessionPolicy().map(CredentialKey::sha256).orElse(""), r.externalId().orElse(""));
-    }
-
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
-        }
+                r.sessionPolicy().orElse(""), r.externalId().orElse(""));
     }
 }

@@ -267,7 +267,8 @@ public class CredentialVendor {
                     "No credentials within broker.request-timeout; the token service is slow or unreachable.",
                     null, Duration.ofSeconds(1), null);
         }
-        LOG.error("Unexpected failure while vending credentials", t);
+        // Class name only: the message of an unexpected exception may carry request data.
+        LOG.errorf("Unexpected %s while vending credentials", t.getClass().getName());
         return new BrokerException(ErrorCode.UPSTREAM_UNAVAILABLE, "Credentials could not be obtained; try again shortly.",
                 null, Duration.ofSeconds(1), null);
     }

@@ -1,15 +1,10 @@
 package io.stsbroker.api;
 
-import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.runtime.configuration.MemorySize;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.stsbroker.config.BrokerConfig;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
-import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -19,11 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class HttpRoutingConfigTest {
 
     private static BrokerConfig config(String maxHeaderSize) {
-        return new SmallRyeConfigBuilder().withMapping(BrokerConfig.class)
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(Map.of("broker.sts.provider", "embedded",
-                        "broker.http.max-header-size", maxHeaderSize), "test", 500))
-                .build().getConfigMapping(BrokerConfig.class);
+        return io.stsbroker.testing.TestConfigs.broker("broker.http.max-header-size", maxHeaderSize);
     }
 
     private static MemorySize kib(int k) {

@@ -1,9 +1,5 @@
 package io.stsbroker.auth;
 
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.stsbroker.config.BrokerConfig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
@@ -11,7 +7,6 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 
 import java.lang.reflect.Proxy;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -54,16 +49,6 @@ final class FakeRequests {
 
     /** {@code broker.*} with these properties on top of the required ones. */
     static BrokerConfig config(String... properties) {
-        Map<String, String> props = new HashMap<>();
-        props.put("broker.sts.provider", "embedded");
-        for (int i = 0; i < properties.length; i += 2) {
-            props.put(properties[i], properties[i + 1]);
-        }
-        SmallRyeConfig c = new SmallRyeConfigBuilder()
-                .withMapping(BrokerConfig.class)
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(props, "test", 500))
-                .build();
-        return c.getConfigMapping(BrokerConfig.class);
+        return io.stsbroker.testing.TestConfigs.broker(properties);
     }
 }

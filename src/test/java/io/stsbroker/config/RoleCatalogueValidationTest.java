@@ -1,8 +1,6 @@
 package io.stsbroker.config;
 
-import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.stsbroker.policy.RoleCatalogue;
 import org.junit.jupiter.api.Test;
@@ -25,12 +23,7 @@ class RoleCatalogueValidationTest {
         props.put(ROLE + "arn", "acs:ram::1234567890123456:role/reader");
         props.put(ROLE + "allow", "apikey:reporting");
         props.putAll(extra);
-        SmallRyeConfig c = new SmallRyeConfigBuilder()
-                .withMapping(BrokerConfig.class)
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(props, "test", 500))
-                .build();
-        return c.getConfigMapping(BrokerConfig.class);
+        return io.stsbroker.testing.TestConfigs.broker(props);
     }
 
     @Test

@@ -1,15 +1,10 @@
 package io.stsbroker.policy;
 
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.stsbroker.config.BrokerConfig;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,17 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RolesFileTest {
 
     static BrokerConfig config(String... properties) {
-        Map<String, String> props = new HashMap<>();
-        props.put("broker.sts.provider", "embedded");
-        for (int i = 0; i < properties.length; i += 2) {
-            props.put(properties[i], properties[i + 1]);
-        }
-        SmallRyeConfig c = new SmallRyeConfigBuilder()
-                .withMapping(BrokerConfig.class)
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(props, "test", 500))
-                .build();
-        return c.getConfigMapping(BrokerConfig.class);
+        return io.stsbroker.testing.TestConfigs.broker(properties);
     }
 
     static RolesFile.Content parse(String yaml) {

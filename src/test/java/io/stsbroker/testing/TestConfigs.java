@@ -1,0 +1,37 @@
+package io.stsbroker.testing;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.stsbroker.config.BrokerConfig;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Builds the {@code broker.*} mapping outside Quarkus, the way start-up would, for unit tests. */
+public final class TestConfigs {
+
+    private TestConfigs() {
+    }
+
+    /** {@code broker.*} from name/value pairs, on top of the one required property (provider embedded). */
+    public static BrokerConfig broker(String... properties) {
+        Map<String, String> props = new HashMap<>();
+        props.put("broker.sts.provider", "embedded");
+        for (int i = 0; i < properties.length; i += 2) {
+            props.put(properties[i], properties[i + 1]);
+        }
+        return broker(props);
+    }
+
+    /** {@code broker.*} from exactly these properties (nothing added). */
+    public static BrokerConfig broker(Map<String, String> props) {
+        return new SmallRyeConfigBuilder()
+                .withMapping(BrokerConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new PropertiesConfigSource(props, "test", 500))
+                .build()
+                .getConfigMapping(BrokerConfig.class);
+    }
+}

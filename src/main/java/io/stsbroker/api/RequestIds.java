@@ -3,10 +3,16 @@ package io.stsbroker.api;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Assigns every request an id, echoed in {@code X-Request-Id} and in error bodies: the caller's
- * own when it sent a sane one (1..128 characters of {@code [A-Za-z0-9._-]}), otherwise a UUID.
+ * own when it sent a sane one (1..128 characters of {@code [A-Za-z0-9._-]}), otherwise a random
+ * (version 4) UUID.
+ *
+ * <p>The UUID comes from {@link ThreadLocalRandom}, not {@link UUID#randomUUID()}: an id correlates
+ * log lines and guards nothing, and the shared {@code SecureRandom} behind {@code randomUUID} is a
+ * lock taken on every request.
  */
 public final class RequestIds {
 
@@ -19,7 +25,7 @@ public final class RequestIds {
     /** Called once per request, before anything else. */
     static String assign(RoutingContext ctx) {
         String sent = ctx.request().getHeader(HEADER);
-        String id = isSane(sent) ? sent : UUID.randomUUID().toString();
+        String id = isSane(sent) ? sent : randomId();
         ctx.put(KEY, id);
         ctx.response().putHeader(HEADER, id);
         return id;
@@ -27,7 +33,14 @@ public final class RequestIds {
 
     public static String of(RoutingContext ctx) {
         String id = ctx == null ? null : ctx.get(KEY);
-        return id != null ? id : (ctx == null ? UUID.randomUUID().toString() : assign(ctx));
+        return id != null ? id : (ctx == null ? randomId() : assign(ctx));
+    }
+
+    static String randomId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long hi = (r.nextLong() & ~0xF000L) | 0x4000L;                       // version 4
+        long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
+        return new UUID(hi, lo).toString();
     }
 
     static boolean isSane(String s) {

@@ -66,6 +66,7 @@ public class AuthFailureLimiter {
         }
         this.intervalNanos = maxPerMinute == 0 ? 0 : Math.max(1, WINDOW_NANOS / maxPerMinute);
         this.buckets = Caffeine.newBuilder()
+                .executor(Runnable::run) // read on every request: see CallerRateLimiter
                 .maximumSize(config.auth().maxTrackedAddresses())
                 .ticker(() -> nanos(clock.instant()))
                 // A bucket untouched for a window is full again: forgetting it changes nothing.
@@ -91,23 +92,32 @@ public class AuthFailureLimiter {
      * when it may be authenticated.
      */
     Optional<BrokerException> refusal(RoutingContext ctx) {
-        if (maxPerMinute == 0) {
-            return Optional.empty();
-        }
-        long[] tat = buckets.getIfPresent(addressOf(ctx));
-        if (tat == null) {
-            return Optional.empty();
-        }
-        long wait;
-        synchronized (tat) {
-            wait = tat[0] - nanos(clock.instant()) - (WINDOW_NANOS - intervalNanos);
-        }
+        long wait = nanosToWait(ctx);
         if (wait <= 0) {
             return Optional.empty();
         }
         throttled.increment();
         return Optional.of(new BrokerException(ErrorCode.THROTTLING,
                 "Too many failed authentications from this address; retry later.", null, Duration.ofNanos(wait), null));
+    }
+
+    /** Whether {@link #refusal} would refuse this request; counts nothing. */
+    boolean overLimit(RoutingContext ctx) {
+        return nanosToWait(ctx) > 0;
+    }
+
+    private long nanosToWait(RoutingContext ctx) {
+        if (maxPerMinute == 0 || buckets.asMap().isEmpty()) {
+            // The usual case: no address has failed lately, so its address need not even be read.
+            return 0;
+        }
+        long[] tat = buckets.getIfPresent(addressOf(ctx));
+        if (tat == null) {
+            return 0;
+        }
+        synchronized (tat) {
+            return tat[0] - nanos(clock.instant()) - (WINDOW_NANOS - intervalNanos);
+        }
     }
 
     /** Counts one failed authentication of a request that carried a token. */

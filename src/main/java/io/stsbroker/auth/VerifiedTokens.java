@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.runtime.QuarkusPrincipal;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.stsbroker.config.BrokerConfig;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -23,27 +25,32 @@ import java.util.concurrent.atomic.LongAdder;
 @Singleton
 public class VerifiedTokens {
 
-    private final Cache<ByteBuffer, SecurityIdentity> cache;
+    /** An identity with its token's {@code exp} read once, not from the claims on every request. */
+    private record Verified(SecurityIdentity identity, long expiresAtMillis) {
+    }
+
+    private final Cache<ByteBuffer, Verified> cache;
     private final LongAdder hits = new LongAdder();
 
     public VerifiedTokens(BrokerConfig config) {
         long size = config.auth().verifiedTokenCacheSize();
         long maxAgeNanos = config.auth().verifiedTokenMaxAge().toNanos();
         this.cache = size <= 0 ? null : Caffeine.newBuilder()
+                .executor(Runnable::run) // read on every request: see CallerRateLimiter
                 .maximumSize(size)
-                .expireAfter(new Expiry<ByteBuffer, SecurityIdentity>() {
+                .expireAfter(new Expiry<ByteBuffer, Verified>() {
                     @Override
-                    public long expireAfterCreate(ByteBuffer key, SecurityIdentity id, long currentTime) {
-                        return Math.min(maxAgeNanos, nanosUntilExpiry(id));
+                    public long expireAfterCreate(ByteBuffer key, Verified v, long currentTime) {
+                        return Math.min(maxAgeNanos, nanosUntilExpiry(v));
                     }
 
                     @Override
-                    public long expireAfterUpdate(ByteBuffer key, SecurityIdentity id, long currentTime, long currentDuration) {
-                        return Math.min(maxAgeNanos, nanosUntilExpiry(id));
+                    public long expireAfterUpdate(ByteBuffer key, Verified v, long currentTime, long currentDuration) {
+                        return Math.min(maxAgeNanos, nanosUntilExpiry(v));
                     }
 
                     @Override
-                    public long expireAfterRead(ByteBuffer key, SecurityIdentity id, long currentTime, long currentDuration) {
+                    public long expireAfterRead(ByteBuffer key, Verified v, long currentTime, long currentDuration) {
                         return currentDuration;
                     }
                 })
@@ -55,17 +62,25 @@ public class VerifiedTokens {
         if (cache == null) {
             return null;
         }
-        SecurityIdentity id = cache.getIfPresent(key(rawToken));
-        if (id != null && nanosUntilExpiry(id) > 0) {
+        Verified v = cache.getIfPresent(key(rawToken));
+        if (v != null && nanosUntilExpiry(v) > 0) {
             hits.increment();
-            return id;
+            return v.identity();
         }
         return null;
     }
 
     void remember(String rawToken, SecurityIdentity identity) {
-        if (cache != null && rawToken != null) {
-            cache.put(key(rawToken), identity);
+        Caller caller = identity.getAttribute(Caller.ATTRIBUTE);
+        if (cache != null && rawToken != null && caller != null && identity.getPrincipal() instanceof JsonWebToken jwt
+                && jwt.getExpirationTime() > 0) {
+            // Only the caller is kept, not the verified principal: it holds the raw token and every
+            // claim, which nothing after authentication reads, and which would stay on the heap.
+            SecurityIdentity slim = QuarkusSecurityIdentity.builder()
+                    .setPrincipal(new QuarkusPrincipal(caller.identity()))
+                    .addAttribute(Caller.ATTRIBUTE, caller)
+                    .build();
+            cache.put(key(rawToken), new Verified(slim, TimeUnit.SECONDS.toMillis(jwt.getExpirationTime())));
         }
     }
 
@@ -81,11 +96,8 @@ public class VerifiedTokens {
         }
     }
 
-    private static long nanosUntilExpiry(SecurityIdentity id) {
-        if (!(id.getPrincipal() instanceof JsonWebToken jwt) || jwt.getExpirationTime() <= 0) {
-            return 0;
-        }
-        long millis = TimeUnit.SECONDS.toMillis(jwt.getExpirationTime()) - System.currentTimeMillis();
+    private static long nanosUntilExpiry(Verified v) {
+        long millis = v.expiresAtMillis() - System.currentTimeMillis();
         return millis <= 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(millis);
     }
 

@@ -25,7 +25,8 @@ public final class SessionNames {
     private static final String API_KEY = "apikey:";
 
     /** A pure function, asked on every request: remembered per identity (bounded) to skip a SHA-256. */
-    private static final Cache<String, String> KNOWN = Caffeine.newBuilder().maximumSize(100_000).build();
+    private static final Cache<String, String> KNOWN = Caffeine.newBuilder().executor(Runnable::run)
+            .maximumSize(100_000).build();
 
     private SessionNames() {
     }

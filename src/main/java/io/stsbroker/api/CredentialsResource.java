@@ -1,12 +1,8 @@
 package io.stsbroker.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.stsbroker.api.dto.AlibabaUriCredentials;
-import io.stsbroker.api.dto.CredentialsResponse;
 import io.stsbroker.auth.Caller;
 import io.stsbroker.auth.Callers;
 import io.stsbroker.error.BrokerException;
@@ -48,25 +44,21 @@ import java.util.concurrent.CompletionStage;
 @Produces(MediaType.APPLICATION_JSON)
 public class CredentialsResource {
 
-    static final String FORMAT_BROKER = "broker";
-    static final String FORMAT_ALIBABA_URI = "alibaba-uri";
     private static final Set<String> BODY_FIELDS = Set.of("role", "durationSeconds", "policy");
 
     private final SecurityIdentity identity;
     private final AccessPolicy policy;
     private final CallerRateLimiter rateLimiter;
     private final CredentialVendor vendor;
-    private final MeterRegistry meters;
-    private final Counter successes;
+    private final VendOutcomes outcomes;
 
     public CredentialsResource(SecurityIdentity identity, AccessPolicy policy, CallerRateLimiter rateLimiter,
-                               CredentialVendor vendor, MeterRegistry meters) {
+                               CredentialVendor vendor, VendOutcomes outcomes) {
         this.identity = identity;
         this.policy = policy;
         this.rateLimiter = rateLimiter;
         this.vendor = vendor;
-        this.meters = meters;
-        this.successes = meters.counter("broker.vend.requests", "outcome", "Success");
+        this.outcomes = outcomes;
     }
 
     @GET
@@ -107,18 +99,16 @@ public class CredentialsResource {
         try {
             Role role = policy.authorize(caller.identity(), roleName, requestId);
             rateLimiter.admit(caller.identity(), role.name());
-            boolean alibabaFormat = parseFormat(format);
+            boolean alibabaFormat = CredentialBodies.alibabaFormat(format);
             VendSpec spec = body.map(b -> policy.resolve(role, durationOf(b), policyOf(b)))
                     .orElseGet(() -> policy.resolve(role, Optional.empty(), Optional.empty()));
-            VendRequest request = new VendRequest(role.name(), role.arn(), caller.identity(),
-                    SessionNames.of(caller.identity()), spec.duration(), spec.sessionPolicy(), role.externalId(), requestId);
-            return vendor.vend(request).handle((v, failure) -> {
+            return vendor.vend(vendRequest(caller, spec, requestId)).handle((v, failure) -> {
                 if (failure != null) {
                     BrokerException e = unwrap(failure);
                     count(e.code().code());
                     throw new CompletionException(e);
                 }
-                count("Success");
+                count(VendOutcomes.SUCCESS);
                 return ok(v, alibabaFormat);
             });
         } catch (BrokerException e) {
@@ -127,22 +117,17 @@ public class CredentialsResource {
         }
     }
 
-    private static Response ok(VendedCredential v, boolean alibabaFormat) {
-        Object entity = alibabaFormat ? AlibabaUriCredentials.of(v) : CredentialsResponse.of(v);
-        return Response.ok(entity, MediaType.APPLICATION_JSON_TYPE)
-                .header("Cache-Control", "no-store")
-                .header("Pragma", "no-cache")
-                .build();
+    /** What the vending layer is asked for a caller and an authorized, resolved role. */
+    static VendRequest vendRequest(Caller caller, VendSpec spec, String requestId) {
+        Role role = spec.role();
+        return new VendRequest(role.name(), role.arn(), caller.identity(), SessionNames.of(caller.identity()),
+                spec.duration(), spec.sessionPolicy(), role.externalId(), requestId);
     }
 
-    private static boolean parseFormat(String format) {
-        if (format == null || format.equals(FORMAT_BROKER)) {
-            return false;
-        }
-        if (format.equals(FORMAT_ALIBABA_URI)) {
-            return true;
-        }
-        throw invalid("format must be \"broker\" or \"alibaba-uri\".");
+    private static Response ok(VendedCredential v, boolean alibabaFormat) {
+        Response.ResponseBuilder ok = Response.ok(CredentialBodies.of(v, alibabaFormat), CredentialBodies.CONTENT_TYPE);
+        CredentialBodies.HEADERS.forEach(ok::header);
+        return ok.build();
     }
 
     private static Optional<Long> durationOf(JsonNode body) {
@@ -175,11 +160,10 @@ public class CredentialsResource {
     }
 
     private void count(String outcome) {
-        // The success counter is registered once: a registry lookup per request shows in profiles.
-        (outcome.equals("Success") ? successes : meters.counter("broker.vend.requests", "outcome", outcome)).increment();
+        outcomes.count(outcome);
     }
 
-    private static BrokerException unwrap(Throwable t) {
+    static BrokerException unwrap(Throwable t) {
         Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
         return c instanceof BrokerException b ? b : new BrokerException(ErrorCode.INTERNAL_ERROR,
                 "The broker failed unexpectedly; the request id identifies the log entry.");

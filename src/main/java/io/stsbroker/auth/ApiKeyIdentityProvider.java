@@ -19,6 +19,11 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
         this.registry = registry;
     }
 
+    /** The caller behind the configured key {@code name}. */
+    static Caller callerNamed(String name) {
+        return new Caller("apikey:" + name, Caller.Kind.API_KEY);
+    }
+
     @Override
     public Class<ApiKeyAuthenticationRequest> getRequestType() {
         return ApiKeyAuthenticationRequest.class;
@@ -29,7 +34,7 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
         // Hashing a key is microseconds of CPU: done on the calling (event-loop) thread.
         return registry.nameOf(request.key())
                 .map(name -> {
-                    Caller caller = new Caller("apikey:" + name, Caller.Kind.API_KEY);
+                    Caller caller = callerNamed(name);
                     SecurityIdentity id = QuarkusSecurityIdentity.builder()
                             .setPrincipal(new QuarkusPrincipal(caller.identity()))
                             .addAttribute(Caller.ATTRIBUTE, caller)

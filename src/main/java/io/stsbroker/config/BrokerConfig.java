@@ -125,6 +125,16 @@ public interface BrokerConfig {
         @WithName("max-header-size")
         @WithDefault("16384")
         int maxHeaderSize();
+
+        /**
+         * Answer a {@code GET /v1/credentials/{role}} whose caller is already proven and whose
+         * credential is cached straight from the event loop, skipping the framework's security and
+         * JAX-RS layers (same checks, same answer; see {@code WarmCredentialsRoute}). Default true;
+         * false sends every request the full way.
+         */
+        @WithName("warm-route")
+        @WithDefault("true")
+        boolean warmRoute();
     }
     /** Per-caller request limits on the credential endpoints (429 {@code Throttling} beyond them). */
     @WithName("rate-limit")

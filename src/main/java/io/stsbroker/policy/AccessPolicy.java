@@ -88,6 +88,15 @@ public class AccessPolicy {
     }
 
     /**
+     * The role named {@code roleName} if it is granted to {@code identity}, else null; unlike
+     * {@link #authorize} it records nothing, for a caller that will fall back to it on null.
+     */
+    public Role grantedOrNull(String identity, String roleName) {
+        Role role = catalogue.find(roleName).orElse(null);
+        return role != null && role.grants(identity) ? role : null;
+    }
+
+    /**
      * @throws BrokerException {@code Forbidden} when the role is unknown or not granted
      */
     public Role authorize(String identity, String roleName, String requestId) {

@@ -19,6 +19,7 @@ final class CachedCredential {
     private final StsCredentials credentials;
     private final String roleName;
     private final AtomicLong nextRefreshMillis;
+    private final Renderings renderings = new Renderings();
     private volatile int failedRefreshes;
 
     CachedCredential(AssumeRoleRequest request, StsCredentials credentials, String roleName, Instant refreshAt) {
@@ -55,7 +56,7 @@ final class CachedCredential {
     }
 
     VendedCredential vended() {
-        return new VendedCredential(credentials, roleName, request.roleArn(), request.roleSessionName());
+        return new VendedCredential(credentials, roleName, request.roleArn(), request.roleSessionName(), renderings);
     }
 
     @Override

@@ -79,6 +79,9 @@ public class CredentialVendor {
         this.requestTimeout = config.requestTimeout();
         Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
         this.cache = Caffeine.newBuilder()
+                // Maintenance on the calling thread (see CallerRateLimiter); loads and refreshes
+                // never block it, they return the fetcher's future.
+                .executor(Runnable::run)
                 .maximumSize(config.cache().maxEntries())
                 .ticker(ticker)
                 .expireAfter(new CredentialExpiry(clock, minRemaining))
@@ -110,16 +113,11 @@ public class CredentialVendor {
      * or fails with {@link BrokerException} (503 {@code UpstreamUnavailable} on timeout).
      */
     public CompletionStage<VendedCredential> vend(VendRequest request) {
-        CredentialKey key = CredentialKey.of(request);
-        CompletableFuture<CachedCredential> present = cache.getIfPresent(key);
-        if (present != null && present.isDone() && !present.isCompletedExceptionally()) {
-            CachedCredential entry = present.join();
-            if (aboveFloor(entry)) {
-                hits.increment();
-                maybeRefresh(key, entry);
-                return CompletableFuture.completedFuture(handOut(entry, request, "cached"));
-            }
+        Warm warm = warm(request);
+        if (warm != null) {
+            return CompletableFuture.completedFuture(warm.handOut());
         }
+        CredentialKey key = CredentialKey.of(request);
         if (failures != null) {
             BrokerException refused = failures.getIfPresent(key);
             if (refused != null) {
@@ -141,6 +139,39 @@ public class CredentialVendor {
                     }
                     return handOut(entry, request, "handout");
                 });
+    }
+
+    /**
+     * The cached credential {@link #vend} would answer with at once, not yet handed out, or null
+     * when the request would wait for STS; finding it changes nothing (no counters, no refresh).
+     */
+    public Warm warm(VendRequest request) {
+        CredentialKey key = CredentialKey.of(request);
+        CompletableFuture<CachedCredential> present = cache.getIfPresent(key);
+        if (present == null || !present.isDone() || present.isCompletedExceptionally()) {
+            return null;
+        }
+        CachedCredential entry = present.join();
+        return aboveFloor(entry) ? new Warm(key, entry, request) : null;
+    }
+
+    /** A credential found in the cache above its floor: {@link #handOut()} counts the hit and may start a refresh. */
+    public final class Warm {
+        private final CredentialKey key;
+        private final CachedCredential entry;
+        private final VendRequest request;
+
+        private Warm(CredentialKey key, CachedCredential entry, VendRequest request) {
+            this.key = key;
+            this.entry = entry;
+            this.request = request;
+        }
+
+        public VendedCredential handOut() {
+            hits.increment();
+            maybeRefresh(key, entry);
+            return CredentialVendor.this.handOut(entry, request, "cached");
+        }
     }
 
     /**

@@ -13,7 +13,7 @@ import java.util.TreeSet;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The spec the running broker serves is the repository's openapi.yaml, path for path and operation for operation. */
+/** The spec the running broker serves is the repository's openapi.yaml, byte for byte, and the same document as JSON. */
 @QuarkusTest
 class OpenApiDocumentTest {
 
@@ -37,5 +37,22 @@ class OpenApiDocumentTest {
         assertThat(operations(servedSpec)).isEqualTo(operations(file));
         assertThat(servedSpec.path("components").path("securitySchemes").size())
                 .isEqualTo(file.path("components").path("securitySchemes").size());
+    }
+
+    @Test
+    void servedYamlIsTheRepositoryFileByteForByte() throws Exception {
+        byte[] served = given().get("/q/openapi").then().statusCode(200)
+                .contentType("application/yaml;charset=UTF-8").extract().asByteArray();
+        assertThat(served).isEqualTo(java.nio.file.Files.readAllBytes(Path.of("openapi.yaml")));
+    }
+
+    @Test
+    void jsonFormIsTheSameDocument() throws Exception {
+        JsonNode file = new ObjectMapper(new YAMLFactory()).readTree(Path.of("openapi.yaml").toFile());
+        String byQuery = given().get("/q/openapi?format=json").then().statusCode(200)
+                .contentType("application/json;charset=UTF-8").extract().asString();
+        String byAccept = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().asString();
+        assertThat(new ObjectMapper().readTree(byQuery)).isEqualTo(file);
+        assertThat(new ObjectMapper().readTree(byAccept)).isEqualTo(file);
     }
 }

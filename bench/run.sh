@@ -316,6 +316,46 @@ start_baseline() {
   echo "baseline: ready on 127.0.0.1:$port (pid $STARTED_PID)"
 }
 
+# start_upstream: a second broker whose embedded STS plays Alibaba's STS for the measured broker
+# (sets STS_PID, STS_PORT, STS_AK, STS_SK); started once, stopped with stop_upstream.
+start_upstream() {
+  [[ -n ${STS_PID:-} ]] && return 0
+  say "upstream STS: a second broker's embedded STS"
+  free_port STS_HTTP_PORT
+  free_port STS_PORT
+  STS_AK="LTAIbench$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 15)"
+  STS_SK=$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 30)
+  cat > "$WORK/conf/sts.properties" <<EOF
+quarkus.http.host=127.0.0.1
+quarkus.http.port=$STS_HTTP_PORT
+broker.sts.provider=embedded
+broker.embedded-sts.port=$STS_PORT
+broker.embedded-sts.access-key-id=$STS_AK
+broker.embedded-sts.access-key-secret=$STS_SK
+EOF
+  start_broker sts "$STS_HTTP_PORT" "$WORK/conf/sts.properties" 512m
+  STS_PID=$STARTED_PID
+}
+
+stop_upstream() {
+  [[ -n ${STS_PID:-} ]] && stop_pid "$STS_PID"
+  STS_PID=
+}
+
+# start_proxy VAR_PORT VAR_PID: a DelayProxy (no delay) in front of the upstream STS.
+start_proxy() {
+  local port pid
+  free_port port
+  # java itself in the background (not the tool function), so $! is the JVM's pid and stop_pid stops it.
+  java -cp "$WORK/classes" DelayProxy --port "$port" --target "http://127.0.0.1:$STS_PORT" --delay-ms 0 \
+    > "$WORK/logs/proxy-$port.log" 2>&1 &
+  pid=$!
+  PIDS+=("$pid")
+  wait_ready "http://127.0.0.1:$port/__bench/stats" "$pid" 30 || die "delay proxy did not start"
+  printf -v "$1" '%s' "$port"
+  printf -v "$2" '%s' "$pid"
+}
+
 # main_props FILE PORT: the benchmark configuration of the broker on its embedded STS (production
 # profile otherwise: audit of mints and denials on, rate limiting on but raised so wrk measures the
 # vend path rather than 429s).
@@ -413,10 +453,24 @@ if has amplification; then
   say "amplification: stampede and cold callers"
   BUDGET_KNOWN=true
   [[ $UNSUPPORTED == *" broker.sts.max-calls-per-second "* ]] && BUDGET_KNOWN=false
+  # Cold callers: a broker on provider=alibaba whose STS sits behind a delay proxy (no delay) that
+  # timestamps each AssumeRole on arrival, so the budget is judged where Alibaba would count it.
+  start_upstream
+  start_proxy COLD_PROXY_PORT COLD_PROXY_PID
+  free_port COLD_PORT
+  main_props "$WORK/conf/cold.properties" "$COLD_PORT"
+  printf '%s\n' broker.sts.provider=alibaba "broker.sts.endpoint=http://127.0.0.1:$COLD_PROXY_PORT" >> "$WORK/conf/cold.properties"
+  start_broker cold "$COLD_PORT" "$WORK/conf/cold.properties" "$XMX" \
+    ALIBABA_CLOUD_ACCESS_KEY_ID="$STS_AK" ALIBABA_CLOUD_ACCESS_KEY_SECRET="$STS_SK"
+  COLD_PID=$STARTED_PID
   tool Amplification --base "$MAIN" --role bench --keys "$WORK/keys" --run-id "$(date +%s)" \
     --tokens "$WORK/tokens/callers.tok" --stampede "$STAMPEDE" --trials "$STAMPEDE_TRIALS" --cold "$COLD" \
     --cold-concurrency "$COLD_CONCURRENCY" --budget "$STS_BUDGET" --budget-known "$BUDGET_KNOWN" \
+    --cold-base "http://127.0.0.1:$COLD_PORT" --upstream "http://127.0.0.1:$COLD_PROXY_PORT" \
     --out "$WORK/sections/2-amplification.md" --verdicts "$VERDICTS"
+  stop_pid "$COLD_PID"
+  stop_pid "$COLD_PROXY_PID"
+  has latency || has memory || stop_upstream
 fi
 [[ -n ${MAIN_PID:-} ]] && stop_pid "$MAIN_PID"
 
@@ -449,33 +503,13 @@ fi
 # the embedded STS of a second broker process ("sts"), so the measured JVM holds only what a
 # production broker holds, and a delay proxy can sit in between.
 if has latency || has memory; then
-  say "upstream STS: a second broker's embedded STS"
-  free_port STS_HTTP_PORT
-  free_port STS_PORT
-  STS_AK="LTAIbench$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 15)"
-  STS_SK=$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 30)
-  cat > "$WORK/conf/sts.properties" <<EOF
-quarkus.http.host=127.0.0.1
-quarkus.http.port=$STS_HTTP_PORT
-broker.sts.provider=embedded
-broker.embedded-sts.port=$STS_PORT
-broker.embedded-sts.access-key-id=$STS_AK
-broker.embedded-sts.access-key-secret=$STS_SK
-EOF
-  start_broker sts "$STS_HTTP_PORT" "$WORK/conf/sts.properties" 512m
-  STS_PID=$STARTED_PID
+  start_upstream
 fi
 
 if has latency; then
   say "latency hiding: STS +0 ms against STS +${STS_DELAY_MS} ms"
-  free_port PROXY_PORT
+  start_proxy PROXY_PORT PROXY_PID
   free_port LAT_PORT
-  # java itself in the background (not the tool function), so $! is the JVM's pid and stop_pid stops it.
-  java -cp "$WORK/classes" DelayProxy --port "$PROXY_PORT" --target "http://127.0.0.1:$STS_PORT" --delay-ms 0 \
-    > "$WORK/logs/proxy.log" 2>&1 &
-  PROXY_PID=$!
-  PIDS+=("$PROXY_PID")
-  wait_ready "http://127.0.0.1:$PROXY_PORT/__bench/stats" "$PROXY_PID" 30 || die "delay proxy did not start"
   : > "$WORK/tokens/lat-keys.tok"
   {
     cat <<EOF
@@ -563,7 +597,7 @@ EOF
   } >> "$WORK/sections/5-memory.md"
   stop_pid "$MEM_PID"
 fi
-[[ -n ${STS_PID:-} ]] && stop_pid "$STS_PID"
+stop_upstream
 
 # ------------------------------------------------------------------------------------ results file
 END_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)

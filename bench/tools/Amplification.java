@@ -48,6 +48,8 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * java Amplification --base http://127.0.0.1:PORT --role ROLE --keys DIR --run-id ID --tokens FILE
+ *      [--cold-base URL (the broker for the cold callers; default --base)]
+ *      [--upstream URL (DelayProxy in front of that broker's STS: its arrival times decide the verdict)]
  *      --out FILE [--verdicts FILE] [--stampede 1000] [--trials 3] [--cold 10000] [--cold-concurrency 256]
  *      [--budget 50] [--budget-burst 5] [--budget-known true]
  * </pre>
@@ -206,16 +208,28 @@ public final class Amplification {
         int budget = Integer.parseInt(opts.getOrDefault("budget", "50"));
         int burst = Integer.parseInt(opts.getOrDefault("budget-burst", String.valueOf(Math.max(1, budget / 10))));
         boolean budgetKnown = Boolean.parseBoolean(opts.getOrDefault("budget-known", "true"));
+        // The broker under test for this part, and the proxy in front of its STS (arrival times), if any.
+        String base = opts.getOrDefault("cold-base", this.base);
+        String upstream = opts.get("upstream");
         List<String> tokens = BenchJwt.readTokens(Path.of(require("tokens")));
         if (tokens.size() < n) {
             throw new IllegalArgumentException("--tokens holds " + tokens.size() + " tokens, --cold needs " + n);
         }
         md.append(String.format(Locale.ROOT, "**Cold callers.** %,d distinct callers (JWT subjects `system:serviceaccount:bench:caller-<i>`, "
                 + "signed before the burst), one first request each, %d at a time, as fast as the broker answers. "
-                + "`/q/metrics` is scraped every second; each interval's STS calls are compared with the budget "
+                + (upstream != null
+                ? "The broker reaches STS through the delay proxy (no delay), which timestamps every AssumeRole as it "
+                + "arrives: the target is that no sliding 1-second window of arrivals holds more than the budget "
+                + "(`broker.sts.max-calls-per-second` = %d%s) plus one (a bucket of one token refilled at that rate). "
+                + "`/q/metrics` is also scraped every second, for the series below; it counts calls when they *complete* "
+                + "and is read whenever the scrape gets through, so its per-interval figures are coarse (burst allowance %d).%n%n"
+                : "`/q/metrics` is scraped every second; each interval's STS calls are compared with the budget "
                 + "(`broker.sts.max-calls-per-second` = %d%s) plus a burst allowance of %d (a token bucket may spend "
-                + "its stored tokens at once; the sampler cannot align with the limiter's own windows).%n%n",
+                + "its stored tokens at once; the sampler cannot align with the limiter's own windows).%n%n"),
                 n, concurrency, budget, budgetKnown ? "" : ", **not supported by this build: no budget is enforced**", burst));
+        if (upstream != null) {
+            get(upstream + "/__bench/arrivals?reset=1");
+        }
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).executor(Executors.newFixedThreadPool(4, Amplification::daemon)).build();
@@ -277,19 +291,51 @@ public final class Amplification {
             }
         });
         boolean ok = worstExcess <= 0;
+        String arrivals = upstream == null ? null : get(upstream + "/__bench/arrivals?window-ms=1000");
+        long upstreamPeak = arrivals == null ? -1 : jsonLong(arrivals, "peak");
+        long upstreamCalls = arrivals == null ? -1 : jsonLong(arrivals, "arrivals");
+        if (arrivals != null) {
+            ok = upstreamPeak <= budget + 1;
+        }
         md.append(String.format(Locale.ROOT, "- burst: %,d requests answered in %.1f s; statuses %s%n", done.get(), burstSeconds,
                 statuses(new TreeMap<>(statuses))));
         md.append(String.format(Locale.ROOT, "- STS calls: %,d in all (%s); peak %.1f per second; "
                 + "the interval furthest over (budget × interval + burst) was %+.1f calls%n", total, String.join(", ", byResult), peakPerSecond, worstExcess));
         md.append("- STS calls per ~1 s sample interval: ").append(String.join(" ", series)).append("\n\n");
-        String measured = String.format(Locale.ROOT, "peak %.1f STS calls/s over %,d cold callers (%,d calls in all)", peakPerSecond, n, total);
-        String threshold = String.format(Locale.ROOT, "≤ %d/s (+%d burst) in every interval", budget, burst);
+        if (arrivals != null) {
+            md.append(String.format(Locale.ROOT, "- At the upstream (proxy arrivals): %,d AssumeRole calls; at most **%d** in any sliding 1-second window%n%n",
+                    upstreamCalls, upstreamPeak));
+        }
+        String measured = arrivals != null
+                ? String.format(Locale.ROOT, "at most %d AssumeRole arrivals at the upstream in any 1 s window, %,d cold callers (%,d calls in all)",
+                        upstreamPeak, n, upstreamCalls)
+                : String.format(Locale.ROOT, "peak %.1f STS calls/s over %,d cold callers (%,d calls in all)", peakPerSecond, n, total);
+        String threshold = arrivals != null
+                ? String.format(Locale.ROOT, "≤ %d (budget + 1) in every 1 s window", budget + 1)
+                : String.format(Locale.ROOT, "≤ %d/s (+%d burst) in every interval", budget, burst);
         String verdict = Verdicts.passFail(ok) + (budgetKnown ? "" : " (this build has no upstream budget)");
         md.append("Verdict: **").append(verdict).append("** (").append(measured).append("; ").append(threshold).append(").\n\n");
         Verdicts.append(verdicts, "amplification", String.format(Locale.ROOT, "%,d distinct callers cold: STS calls per second", n),
                 measured, threshold, verdict);
         log("cold callers: %d requests in %.1f s, statuses %s, peak %.1f STS calls/s", done.get(), burstSeconds,
                 statuses(new TreeMap<>(statuses)), peakPerSecond);
+    }
+
+    private static String get(String url) throws IOException, InterruptedException {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException(url + " answered " + r.statusCode());
+        }
+        return r.body();
+    }
+
+    private static long jsonLong(String json, String field) {
+        var m = java.util.regex.Pattern.compile("\"" + field + "\":(\\d+)").matcher(json);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + field + " in " + json);
+        }
+        return Long.parseLong(m.group(1));
     }
 
     private static Thread daemon(Runnable r) {

@@ -29,6 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * java DelayProxy --port P --target http://127.0.0.1:Q [--delay-ms 0] [--threads 64]
  *   GET /__bench/delay?ms=N   sets the delay (answers the new value)
  *   GET /__bench/stats        forwarded requests and the current delay
+ *   GET /__bench/arrivals?window-ms=1000[&reset=1]
+ *                             requests that arrived so far and the most in any sliding window of that
+ *                             length (arrival = the moment the proxy's handler took the request);
+ *                             reset=1 forgets them first
  * </pre>
  * The delay is a blocking sleep on one of {@code --threads} threads, so up to that many calls can be
  * held at once; the broker's refresh traffic is a few calls per second.
@@ -43,6 +47,8 @@ public final class DelayProxy {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private volatile long delayMillis;
     private final AtomicLong forwarded = new AtomicLong();
+    /** Arrival times (System.nanoTime) of forwarded requests, for the upstream's own view of the call rate. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Long> arrivals = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private DelayProxy(URI target, long delayMillis) {
         this.target = target;
@@ -86,10 +92,33 @@ public final class DelayProxy {
                 reply(ex, 200, "{\"delayMs\":" + delayMillis + "}");
                 return;
             }
+            if (path.equals("/__bench/arrivals")) {
+                String q = ex.getRequestURI().getQuery() == null ? "" : ex.getRequestURI().getQuery();
+                if (q.contains("reset=1")) {
+                    arrivals.clear();
+                }
+                long window = 1000;
+                for (String kv : q.split("&")) {
+                    if (kv.startsWith("window-ms=")) {
+                        window = Long.parseLong(kv.substring("window-ms=".length()));
+                    }
+                }
+                long[] t = arrivals.stream().mapToLong(Long::longValue).sorted().toArray();
+                int peak = 0;
+                for (int i = 0, j = 0; j < t.length; j++) {
+                    while (t[j] - t[i] >= window * 1_000_000L) {
+                        i++;
+                    }
+                    peak = Math.max(peak, j - i + 1);
+                }
+                reply(ex, 200, "{\"arrivals\":" + t.length + ",\"windowMs\":" + window + ",\"peak\":" + peak + "}");
+                return;
+            }
             if (path.equals("/__bench/stats")) {
                 reply(ex, 200, "{\"delayMs\":" + delayMillis + ",\"forwarded\":" + forwarded.get() + "}");
                 return;
             }
+            arrivals.add(System.nanoTime());
             byte[] body = ex.getRequestBody().readAllBytes();
             long delay = delayMillis;
             if (delay > 0) {

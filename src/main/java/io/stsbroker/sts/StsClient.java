@@ -11,6 +11,12 @@ import io.smallrye.mutiny.Uni;
  */
 public interface StsClient {
 
+    /**
+     * Connections kept to STS, so also the most calls in flight at once: AssumeRole is capped at
+     * 100 calls/s per account, so few are busy at once.
+     */
+    int MAX_CONNECTIONS = 32;
+
     Uni<StsCredentials> assumeRole(AssumeRoleRequest request);
 
     /** {@code embedded} or {@code alibaba}: reported by the status endpoint. */

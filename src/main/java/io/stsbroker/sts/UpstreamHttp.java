@@ -32,8 +32,7 @@ final class UpstreamHttp implements AutoCloseable {
     /** An STS answer is a few KiB; anything far larger is not STS and is cut off. */
     static final int MAX_RESPONSE_BYTES = 64 * 1024;
 
-    /** Connections kept to STS; AssumeRole is capped at 100 calls/s per account, so few are busy at once. */
-    private static final int MAX_CONNECTIONS = 32;
+    private static final int MAX_CONNECTIONS = StsClient.MAX_CONNECTIONS;
 
     /**
      * Idle pooled connections are closed after this: below the 15 s idle timeout common to cloud load

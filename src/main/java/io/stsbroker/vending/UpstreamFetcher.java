@@ -50,18 +50,28 @@ class UpstreamFetcher {
     private final int maxAttempts;
     private final Duration backoff;
     private final Duration deadline;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger inFlight;
     private final AtomicInteger fetching = new AtomicInteger();
 
     @Inject
     UpstreamFetcher(StsClient sts, BrokerConfig config, MeterRegistry meters) {
+        this(sts, config, meters, new AtomicInteger());
+    }
+
+    private UpstreamFetcher(StsClient sts, BrokerConfig config, MeterRegistry meters, AtomicInteger inFlight) {
         this(sts, new UpstreamBudget(config.sts().maxCallsPerSecond(), config.sts().budgetWait(),
-                        Infrastructure.getDefaultWorkerPool(), meters),
-                config.sts().maxAttempts(), config.sts().retryBackoff(), config.requestTimeout(), meters);
+                        Infrastructure.getDefaultWorkerPool(), meters, inFlight::get, StsClient.MAX_CONNECTIONS),
+                config.sts().maxAttempts(), config.sts().retryBackoff(), config.requestTimeout(), meters, inFlight);
     }
 
     UpstreamFetcher(StsClient sts, UpstreamBudget budget, int maxAttempts, Duration backoff, Duration deadline,
                     MeterRegistry meters) {
+        this(sts, budget, maxAttempts, backoff, deadline, meters, new AtomicInteger());
+    }
+
+    private UpstreamFetcher(StsClient sts, UpstreamBudget budget, int maxAttempts, Duration backoff, Duration deadline,
+                            MeterRegistry meters, AtomicInteger inFlight) {
+        this.inFlight = inFlight;
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("Invalid configuration broker.sts.max-attempts='" + maxAttempts + "': must be at least 1");
         }

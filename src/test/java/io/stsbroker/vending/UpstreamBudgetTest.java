@@ -67,6 +67,22 @@ class UpstreamBudgetTest {
     }
 
     @Test
+    void noTokenIsTakenWhileEveryConnectionIsBusy() {
+        java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger(2);
+        UpstreamBudget budget = new UpstreamBudget(1000, Duration.ofSeconds(5), scheduler, new SimpleMeterRegistry(),
+                inFlight::get, 2);
+        CompletableFuture<Void> call = budget.acquire(far()).subscribeAsCompletionStage();
+        long busyUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+        while (System.nanoTime() < busyUntil) {
+            assertThat(call).as("tokens are free, connections are not").isNotDone();
+            Thread.onSpinWait();
+        }
+        inFlight.set(1);
+        call.orTimeout(2, TimeUnit.SECONDS).join();
+        assertThat(call).isCompleted();
+    }
+
+    @Test
     void aCallThatWouldWaitLongerThanTheBoundFailsAtOnceWith503AndRetryAfter() {
         UpstreamBudget budget = budget(10, Duration.ofMillis(350));
         List<CompletableFuture<Void>> calls = new ArrayList<>();

@@ -42,6 +42,8 @@ import java.util.function.IntSupplier;
  */
 final class UpstreamBudget {
 
+    private static final long MIN_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
     private final int callsPerSecond;
     private final long maxWaitNanos;
     private final long nanosPerToken;
@@ -140,7 +142,9 @@ final class UpstreamBudget {
                 return Uni.createFrom().failure(exhausted((waiting.get() + 1L) * nanosPerToken));
             }
             // Up to one token interval of jitter, so waiters do not all wake for the same token.
-            long nap = untilToken + ThreadLocalRandom.current().nextLong(nanosPerToken);
+            // At least 1 ms: Quarkus's worker pool schedules on Vert.x timers, which refuse shorter
+            // delays (a rate above 1,000/s would otherwise fail every wait).
+            long nap = Math.max(MIN_NAP_NANOS, untilToken + ThreadLocalRandom.current().nextLong(nanosPerToken));
             return Uni.createFrom().voidItem()
                     .onItem().delayIt().onExecutor(scheduler).by(Duration.ofNanos(Math.min(nap, left)))
                     .onItem().transformToUni(ignored -> waitForToken(giveUpAt));

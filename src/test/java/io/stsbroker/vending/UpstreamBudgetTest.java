@@ -83,6 +83,30 @@ class UpstreamBudgetTest {
     }
 
     @Test
+    void waitsAtAHighRateWorkOnASchedulerThatRefusesDelaysUnderOneMillisecond() {
+        // Quarkus's worker pool schedules on Vert.x timers, which throw for delays under 1 ms.
+        ScheduledExecutorService vertxLike = new java.util.concurrent.ScheduledThreadPoolExecutor(1) {
+            @Override
+            public java.util.concurrent.ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+                if (unit.toNanos(delay) < TimeUnit.MILLISECONDS.toNanos(1)) {
+                    throw new IllegalArgumentException("Cannot schedule a timer with delay < 1 ms");
+                }
+                return super.schedule(command, delay, unit);
+            }
+        };
+        try {
+            UpstreamBudget budget = new UpstreamBudget(1_000_000, Duration.ofSeconds(2), vertxLike, new SimpleMeterRegistry());
+            List<CompletableFuture<Void>> calls = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                calls.add(budget.acquire(far()).subscribeAsCompletionStage());
+            }
+            calls.forEach(c -> c.orTimeout(5, TimeUnit.SECONDS).join());
+        } finally {
+            vertxLike.shutdownNow();
+        }
+    }
+
+    @Test
     void aCallThatWouldWaitLongerThanTheBoundFailsAtOnceWith503AndRetryAfter() {
         UpstreamBudget budget = budget(10, Duration.ofMillis(350));
         List<CompletableFuture<Void>> calls = new ArrayList<>();

@@ -41,9 +41,9 @@ final class CredentialBodies {
         throw new BrokerException(ErrorCode.INVALID_PARAMETER, "format must be \"broker\" or \"alibaba-uri\".");
     }
 
-    /** The body for this credential, rendered once per cache entry and format. */
+    /** The body for this credential; kept with the cache entry once it is asked for again (see Renderings). */
     static byte[] of(VendedCredential v, boolean alibabaFormat) {
-        return v.renderings().computeIfAbsent(alibabaFormat ? 1 : 0, () -> render(v, alibabaFormat));
+        return v.renderings().get(alibabaFormat ? 1 : 0, () -> render(v, alibabaFormat));
     }
 
     private static byte[] render(VendedCredential v, boolean alibabaFormat) {

@@ -1,6 +1,5 @@
 package io.stsbroker.auth;
 
-import io.quarkus.security.identity.SecurityIdentity;
 import io.stsbroker.config.BrokerConfig;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -41,8 +40,7 @@ public class KnownCallers {
         }
         if (BearerTokens.isJwtShaped(token)) {
             // No base64url scan: only a token identical to one that was verified (so well-formed) is found.
-            SecurityIdentity id = verified.find(token);
-            return id == null ? null : id.getAttribute(Caller.ATTRIBUTE);
+            return verified.find(token);
         }
         return apiKeys.nameOf(token).map(ApiKeyIdentityProvider::callerNamed).orElse(null);
     }

@@ -4,6 +4,8 @@ import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.TokenAuthenticationRequest;
+import io.quarkus.security.runtime.QuarkusPrincipal;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -31,8 +33,11 @@ public class VerifiedTokenIdentityProvider implements IdentityProvider<TokenAuth
 
     @Override
     public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext ctx) {
-        SecurityIdentity known = verified.find(request.getToken().getToken());
-        return known == null ? Uni.createFrom().nullItem() : Uni.createFrom().item(known);
+        Caller known = verified.find(request.getToken().getToken());
+        return known == null ? Uni.createFrom().nullItem() : Uni.createFrom().item(QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal(known.identity()))
+                .addAttribute(Caller.ATTRIBUTE, known)
+                .build());
     }
 
     /**

@@ -4,8 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.security.runtime.QuarkusPrincipal;
-import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.stsbroker.config.BrokerConfig;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -25,11 +23,15 @@ import java.util.concurrent.atomic.LongAdder;
 @Singleton
 public class VerifiedTokens {
 
-    /** An identity with its token's {@code exp} read once, not from the claims on every request. */
-    private record Verified(SecurityIdentity identity, long expiresAtMillis) {
+    /** The caller a token proved, with its {@code exp} read once, not from the claims on every request. */
+    private record Verified(Caller caller, long expiresAtMillis) {
     }
 
-    private final Cache<ByteBuffer, Verified> cache;
+    /** SHA-256 of a token as four longs: a smaller key than a buffer around an array. */
+    private record Digest(long a, long b, long c, long d) {
+    }
+
+    private final Cache<Digest, Verified> cache;
     private final LongAdder hits = new LongAdder();
 
     public VerifiedTokens(BrokerConfig config) {
@@ -38,34 +40,34 @@ public class VerifiedTokens {
         this.cache = size <= 0 ? null : Caffeine.newBuilder()
                 .executor(Runnable::run) // read on every request: see CallerRateLimiter
                 .maximumSize(size)
-                .expireAfter(new Expiry<ByteBuffer, Verified>() {
+                .expireAfter(new Expiry<Digest, Verified>() {
                     @Override
-                    public long expireAfterCreate(ByteBuffer key, Verified v, long currentTime) {
+                    public long expireAfterCreate(Digest key, Verified v, long currentTime) {
                         return Math.min(maxAgeNanos, nanosUntilExpiry(v));
                     }
 
                     @Override
-                    public long expireAfterUpdate(ByteBuffer key, Verified v, long currentTime, long currentDuration) {
+                    public long expireAfterUpdate(Digest key, Verified v, long currentTime, long currentDuration) {
                         return Math.min(maxAgeNanos, nanosUntilExpiry(v));
                     }
 
                     @Override
-                    public long expireAfterRead(ByteBuffer key, Verified v, long currentTime, long currentDuration) {
+                    public long expireAfterRead(Digest key, Verified v, long currentTime, long currentDuration) {
                         return currentDuration;
                     }
                 })
                 .build();
     }
 
-    /** The remembered identity for this exact token, if it is still within its {@code exp}. */
-    SecurityIdentity find(String rawToken) {
+    /** The caller this exact token proved, if the token is still within its {@code exp}; else null. */
+    Caller find(String rawToken) {
         if (cache == null) {
             return null;
         }
         Verified v = cache.getIfPresent(key(rawToken));
         if (v != null && nanosUntilExpiry(v) > 0) {
             hits.increment();
-            return v.identity();
+            return v.caller();
         }
         return null;
     }
@@ -76,11 +78,7 @@ public class VerifiedTokens {
                 && jwt.getExpirationTime() > 0) {
             // Only the caller is kept, not the verified principal: it holds the raw token and every
             // claim, which nothing after authentication reads, and which would stay on the heap.
-            SecurityIdentity slim = QuarkusSecurityIdentity.builder()
-                    .setPrincipal(new QuarkusPrincipal(caller.identity()))
-                    .addAttribute(Caller.ATTRIBUTE, caller)
-                    .build();
-            cache.put(key(rawToken), new Verified(slim, TimeUnit.SECONDS.toMillis(jwt.getExpirationTime())));
+            cache.put(key(rawToken), new Verified(caller, TimeUnit.SECONDS.toMillis(jwt.getExpirationTime())));
         }
     }
 
@@ -101,7 +99,8 @@ public class VerifiedTokens {
         return millis <= 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
-    private static ByteBuffer key(String rawToken) {
-        return ByteBuffer.wrap(ApiKeyRegistry.sha256(rawToken));
+    private static Digest key(String rawToken) {
+        ByteBuffer d = ByteBuffer.wrap(ApiKeyRegistry.sha256(rawToken));
+        return new Digest(d.getLong(), d.getLong(), d.getLong(), d.getLong());
     }
 }

@@ -5,28 +5,32 @@ import java.util.function.Supplier;
 
 /**
  * Byte renderings of one cached credential (the API keeps its serialised response bodies here, one
- * slot per format), made on first use and then shared by every hand-out until the entry goes.
+ * slot per format), kept from the second time a slot is asked for until the entry goes.
  *
  * <p>Why: a warm hand-out then writes ready bytes instead of formatting the expiry and escaping a
- * kilobyte of security token on every request. Two threads that miss together may both render; the
- * results are equal, and one is kept.
+ * kilobyte of security token on every request. Why not from the first time: a rendering costs
+ * about as much heap as the token itself, and most entries of a large cache (one per caller and
+ * role) are asked for once per credential lifetime; only the ones asked for again are worth it.
+ * Two threads that render together produce equal bytes; one is kept.
  */
 public final class Renderings {
 
     /** Slots per entry: the API has two response formats. */
     public static final int SLOTS = 2;
 
-    private final AtomicReferenceArray<byte[]> slots = new AtomicReferenceArray<>(SLOTS);
+    /** In a slot asked for once: nothing kept yet. */
+    private static final Object ASKED_ONCE = new Object();
 
-    /** The bytes in {@code slot}, rendered by {@code render} if there are none yet. */
-    public byte[] computeIfAbsent(int slot, Supplier<byte[]> render) {
-        byte[] bytes = slots.get(slot);
-        if (bytes == null) {
-            bytes = render.get();
-            if (!slots.compareAndSet(slot, null, bytes)) {
-                bytes = slots.get(slot);
-            }
+    private final AtomicReferenceArray<Object> slots = new AtomicReferenceArray<>(SLOTS);
+
+    /** The bytes kept in {@code slot}, or fresh ones from {@code render} (kept if this slot was asked for before). */
+    public byte[] get(int slot, Supplier<byte[]> render) {
+        Object kept = slots.get(slot);
+        if (kept instanceof byte[] bytes) {
+            return bytes;
         }
+        byte[] bytes = render.get();
+        slots.compareAndSet(slot, kept, kept == null ? ASKED_ONCE : bytes);
         return bytes;
     }
 

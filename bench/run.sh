@@ -209,6 +209,11 @@ if (( NOBUILD )); then
   BUILD_NOTE="jars used as found (--no-build)"
 else
   if (( REBUILD )) || broker_stale; then
+    # The service's tests depend on the client library, and Maven resolves test dependencies even
+    # with -DskipTests: on a fresh machine the client must be installed first.
+    echo "client: ./mvnw -B -q -f client/pom.xml install -DskipTests"
+    ./mvnw -B -q -f client/pom.xml install -DskipTests > "$WORK/logs/build-client.log" 2>&1 \
+      || { tail -40 "$WORK/logs/build-client.log"; die "client build failed"; }
     echo "broker: ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.appcds.enabled=true"
     # The AppCDS archive is an extra file next to the same jar: the plain start-up and every other
     # scenario run the jar without it; only the start-up scenario's AppCDS variant maps it.

@@ -20,6 +20,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.util.Optional;
 
 /**
  * Answers {@code GET /v1/credentials/{role}} on the event loop, before Quarkus security and JAX-RS
@@ -59,11 +62,28 @@ public class WarmCredentialsRoute {
     WarmCredentialsRoute(BrokerConfig config, KnownCallers callers, AccessPolicy policy, CallerRateLimiter rateLimiter,
                          CredentialVendor vendor, VendOutcomes outcomes) {
         this.enabled = config.http().warmRoute();
+        if (enabled) {
+            firstHttpPermission(ConfigProvider.getConfig().getPropertyNames()).ifPresent(name -> {
+                throw new IllegalStateException("Invalid configuration " + name + ": broker.http.warm-route=true answers"
+                        + " cached credential requests before quarkus.http.auth.permission policies run;"
+                        + " set broker.http.warm-route=false to use such policies");
+            });
+        }
         this.callers = callers;
         this.policy = policy;
         this.rateLimiter = rateLimiter;
         this.vendor = vendor;
         this.outcomes = outcomes;
+    }
+
+    /** An HTTP permission policy would not see warm requests: start-up refuses the combination. */
+    static Optional<String> firstHttpPermission(Iterable<String> propertyNames) {
+        for (String name : propertyNames) {
+            if (name.startsWith("quarkus.http.auth.permission.")) {
+                return Optional.of(name);
+            }
+        }
+        return Optional.empty();
     }
 
     void install(@Observes Router router) {

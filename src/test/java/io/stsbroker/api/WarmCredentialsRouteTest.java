@@ -133,11 +133,14 @@ class WarmCredentialsRouteTest {
 
     @Test
     void theRolesRateLimitAppliesOnTheWarmRouteWithTheSameThrottlingAnswer() {
-        // rate-lab allows 2 requests per second per caller; the first one fills the cache.
+        // rate-lab allows 2 requests per second per caller (a bucket of 2, refilled at 2/s); the
+        // first request fills the cache, the other 19 are decided by the warm route.
         String token = TestKeys.bearer(TestTokens.rs256("system:serviceaccount:rate:warm-burst"));
+        int n = 20;
         int throttled = 0;
         double before = warmServed();
-        for (int i = 0; i < 6; i++) {
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
             Response r = given().header("Authorization", token).get("/v1/credentials/rate-lab");
             if (r.statusCode() == 429) {
                 throttled++;
@@ -148,8 +151,19 @@ class WarmCredentialsRouteTest {
                 assertThat(r.statusCode()).isEqualTo(200);
             }
         }
-        assertThat(throttled).as("6 requests in well under 2 s at 2/s").isGreaterThanOrEqualTo(3);
-        assertThat(warmServed()).as("every request after the first was decided by the warm route").isEqualTo(before + 5);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // Admitted: at most the bucket (2) plus what refilled meanwhile (2/s), plus one for timing.
+        assertThat(n - throttled).as("admitted in %.2f s at 2/s", seconds).isLessThanOrEqualTo((int) (3 + 2 * seconds));
+        assertThat(throttled).isPositive();
+        assertThat(warmServed()).as("every request after the first was decided by the warm route").isEqualTo(before + n - 1);
+    }
+
+    @Test
+    void anHttpPermissionPolicyIsNamedAsConflictingWithTheWarmRoute() {
+        assertThat(WarmCredentialsRoute.firstHttpPermission(java.util.List.of("broker.roles.x.arn", "quarkus.http.port")))
+                .isEmpty();
+        assertThat(WarmCredentialsRoute.firstHttpPermission(java.util.List.of("quarkus.http.port",
+                "quarkus.http.auth.permission.deny-creds.paths"))).contains("quarkus.http.auth.permission.deny-creds.paths");
     }
 
     @Test

@@ -7,7 +7,6 @@ import io.stsbroker.error.BrokerException;
 import io.stsbroker.policy.AccessPolicy;
 import io.stsbroker.policy.CallerRateLimiter;
 import io.stsbroker.policy.Role;
-import io.stsbroker.policy.VendSpec;
 import io.stsbroker.vending.CredentialVendor;
 import io.stsbroker.vending.VendRequest;
 import io.stsbroker.vending.VendedCredential;
@@ -108,8 +107,9 @@ public class WarmCredentialsRoute {
             return;
         }
         String requestId = RequestIds.of(ctx);
+        // The role's own duration and policy, resolved exactly as the full path resolves a GET.
         VendRequest request = CredentialsResource.vendRequest(caller,
-                new VendSpec(role, role.duration(), role.policy()), requestId);
+                policy.resolve(role, Optional.empty(), Optional.empty()), requestId);
         CredentialVendor.Warm warm = vendor.warm(request);
         if (warm == null) {
             ctx.next();

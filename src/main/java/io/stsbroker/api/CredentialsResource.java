@@ -38,6 +38,10 @@ import java.util.concurrent.CompletionStage;
  * {@code GET /v1/credentials/{role}} and {@code POST /v1/credentials}: any authenticated caller
  * within its request rate ({@link CallerRateLimiter}, else 429); the role grant is checked per
  * request, then the role's own rate for this caller, then parameters, then the cache is asked.
+ *
+ * <p>This is the full path. A GET whose caller is already proven and whose credential is cached is
+ * usually answered before it gets here, by {@link WarmCredentialsRoute}, with the same checks and
+ * the same bytes.
  */
 @Path("/v1/credentials")
 @Authenticated
@@ -163,7 +167,7 @@ public class CredentialsResource {
         outcomes.count(outcome);
     }
 
-    static BrokerException unwrap(Throwable t) {
+    private static BrokerException unwrap(Throwable t) {
         Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
         return c instanceof BrokerException b ? b : new BrokerException(ErrorCode.INTERNAL_ERROR,
                 "The broker failed unexpectedly; the request id identifies the log entry.");

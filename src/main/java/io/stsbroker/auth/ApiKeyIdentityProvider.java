@@ -4,8 +4,6 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.security.runtime.QuarkusPrincipal;
-import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -33,14 +31,7 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
     public Uni<SecurityIdentity> authenticate(ApiKeyAuthenticationRequest request, AuthenticationRequestContext ctx) {
         // Hashing a key is microseconds of CPU: done on the calling (event-loop) thread.
         return registry.nameOf(request.key())
-                .map(name -> {
-                    Caller caller = callerNamed(name);
-                    SecurityIdentity id = QuarkusSecurityIdentity.builder()
-                            .setPrincipal(new QuarkusPrincipal(caller.identity()))
-                            .addAttribute(Caller.ATTRIBUTE, caller)
-                            .build();
-                    return Uni.createFrom().item(id);
-                })
+                .map(name -> Uni.createFrom().item(Callers.identityOf(callerNamed(name))))
                 .orElseGet(() -> Uni.createFrom().failure(new AuthenticationFailedException("unknown API key")));
     }
 }

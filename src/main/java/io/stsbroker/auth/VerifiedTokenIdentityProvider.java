@@ -4,8 +4,6 @@ import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.TokenAuthenticationRequest;
-import io.quarkus.security.runtime.QuarkusPrincipal;
-import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -34,10 +32,7 @@ public class VerifiedTokenIdentityProvider implements IdentityProvider<TokenAuth
     @Override
     public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext ctx) {
         Caller known = verified.find(request.getToken().getToken());
-        return known == null ? Uni.createFrom().nullItem() : Uni.createFrom().item(QuarkusSecurityIdentity.builder()
-                .setPrincipal(new QuarkusPrincipal(known.identity()))
-                .addAttribute(Caller.ATTRIBUTE, known)
-                .build());
+        return known == null ? Uni.createFrom().nullItem() : Uni.createFrom().item(Callers.identityOf(known));
     }
 
     /**

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Identities of JWTs that SmallRye JWT has verified, by SHA-256 of the whole token; an entry is
+ * Callers proven by JWTs that SmallRye JWT has verified, by SHA-256 of the whole token; an entry is
  * forgotten at the token's own {@code exp} or after {@code broker.auth.verified-token-max-age},
  * whichever comes first, so an expired token is never served from here.
  *

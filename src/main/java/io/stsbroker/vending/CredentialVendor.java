@@ -113,11 +113,11 @@ public class CredentialVendor {
      * or fails with {@link BrokerException} (503 {@code UpstreamUnavailable} on timeout).
      */
     public CompletionStage<VendedCredential> vend(VendRequest request) {
-        Warm warm = warm(request);
+        CredentialKey key = CredentialKey.of(request);
+        Warm warm = warm(key, request);
         if (warm != null) {
             return CompletableFuture.completedFuture(warm.handOut());
         }
-        CredentialKey key = CredentialKey.of(request);
         if (failures != null) {
             BrokerException refused = failures.getIfPresent(key);
             if (refused != null) {
@@ -146,7 +146,10 @@ public class CredentialVendor {
      * when the request would wait for STS; finding it changes nothing (no counters, no refresh).
      */
     public Warm warm(VendRequest request) {
-        CredentialKey key = CredentialKey.of(request);
+        return warm(CredentialKey.of(request), request);
+    }
+
+    private Warm warm(CredentialKey key, VendRequest request) {
         CompletableFuture<CachedCredential> present = cache.getIfPresent(key);
         if (present == null || !present.isDone() || present.isCompletedExceptionally()) {
             return null;

@@ -1,7 +1,6 @@
 package io.stsbroker.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.stsbroker.api.dto.InvalidateResult;
@@ -40,7 +39,6 @@ import java.util.Set;
 public class AdminResource {
 
     private static final Logger LOG = Logger.getLogger(AdminResource.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FIELDS = Set.of("role", "caller");
     private static final int MAX_ROLE = 128;
     private static final int MAX_CALLER = 512;
@@ -97,14 +95,8 @@ public class AdminResource {
     }
 
     private static Target parse(byte[] body) {
-        JsonNode node;
-        try {
-            // Bytes, not a String: Jackson then refuses malformed UTF-8 instead of reading U+FFFD.
-            node = body == null || body.length == 0 ? null : JSON.readTree(body);
-        } catch (Exception e) {
-            // Jackson's message can quote the input.
-            throw invalid("The request body is not valid JSON of the expected shape.");
-        }
+        // Bytes, not a String: Jackson then refuses malformed UTF-8 instead of reading U+FFFD.
+        JsonNode node = JsonBodies.read(body);
         if (node == null || !node.isObject()) {
             throw invalid("The body must be a JSON object with \"role\" and/or \"caller\".");
         }

@@ -74,8 +74,9 @@ public class CredentialsResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public CompletionStage<Response> post(JsonNode body, @QueryParam("format") String format, @Context RoutingContext ctx) {
+    public CompletionStage<Response> post(byte[] bytes, @QueryParam("format") String format, @Context RoutingContext ctx) {
         Caller caller = admitted();
+        JsonNode body = JsonBodies.read(bytes);
         // The body is read as a tree so that the role is authorized before any other field is judged:
         // a caller without the grant gets 403 whatever else it sends.
         if (body == null || !body.isObject() || !body.path("role").isTextual()) {

@@ -5,6 +5,7 @@ import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.stsbroker.api.dto.InvalidateResult;
 import io.stsbroker.audit.AuditLog;
+import io.stsbroker.audit.LogText;
 import io.stsbroker.auth.Callers;
 import io.stsbroker.error.BrokerException;
 import io.stsbroker.error.ErrorCode;
@@ -84,10 +85,13 @@ public class AdminResource {
             count = vendor.invalidate(roleArn.orElse(null), target.caller().orElse(null));
             reason = "invalidated=" + count;
         }
+        // A name outside the catalogue is logged only as a fingerprint, as AccessPolicy does for callers.
+        String loggedRole = target.role().map(name -> roleArn.isPresent() ? name : AccessPolicy.fingerprint(name))
+                .orElse(null);
         audit.record(new AuditLog.Event("invalidate", "Success", requestId, admin, target.caller().orElse(null),
-                target.role().orElse(null), null, null, null, reason));
-        LOG.infof("Admin %s invalidated %d cached credential(s) (role %s, caller %s)", admin, count,
-                target.role().orElse("*"), target.caller().orElse("*"));
+                loggedRole, null, null, null, reason));
+        LOG.infof("Admin %s invalidated %d cached credential(s) (role %s, caller %s)", LogText.escape(admin), count,
+                loggedRole == null ? "*" : LogText.escape(loggedRole), target.caller().map(LogText::escape).orElse("*"));
         return new InvalidateResult(count);
     }
 

@@ -1,6 +1,10 @@
 package io.stsbroker.audit;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
@@ -17,12 +21,17 @@ import java.util.Map;
  *
  * <p>Fields are fixed (time, event, outcome, requestId, caller, target, role, sessionName,
  * accessKeyId, expiration, reason); the type offers no way to pass a secret or a token.
+ *
+ * <p>Values are JSON strings, and every character {@link LogText} escapes is written as
+ * {@code \\uXXXX} here too: JSON alone leaves DEL, the C1 controls, U+2028/U+2029 and the
+ * bidirectional controls raw, and a log reader or terminal may break a line or reorder text on
+ * them. So a value cannot end the line, forge another, or recolour a terminal.
  */
 @Singleton
 public class AuditLog {
 
     private static final Logger LOG = Logger.getLogger("broker.audit");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper(new JsonFactory().setCharacterEscapes(new LineSafeEscapes()));
 
     private final Clock clock;
 
@@ -67,6 +76,32 @@ public class AuditLog {
             LOG.info(JSON.writeValueAsString(line));
         } catch (JsonProcessingException impossible) {
             LOG.warn("audit line could not be serialised");
+        }
+    }
+
+    /** JSON's own escapes, plus every character {@link LogText#unsafe} names. */
+    private static final class LineSafeEscapes extends CharacterEscapes {
+
+        private final int[] ascii;
+
+        LineSafeEscapes() {
+            ascii = standardAsciiEscapesForJSON();
+            for (char c = 0; c < 128; c++) {
+                if (LogText.unsafe(c) && ascii[c] == ESCAPE_NONE) {
+                    ascii[c] = ESCAPE_STANDARD;
+                }
+            }
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return ch <= Character.MAX_VALUE && LogText.unsafe((char) ch)
+                    ? new SerializedString(String.format("\\u%04X", ch)) : null;
         }
     }
 

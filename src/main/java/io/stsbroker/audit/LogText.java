@@ -47,7 +47,8 @@ public final class LogText {
         return out == null ? value : out.toString();
     }
 
-    private static boolean unsafe(char c) {
+    /** Whether {@code c} is written as an escape (also by {@link AuditLog}'s JSON). */
+    static boolean unsafe(char c) {
         return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\\'
                 || c == '\u2028' || c == '\u2029'
                 || (c >= '\u200b' && c <= '\u200f') || (c >= '\u202a' && c <= '\u202e')

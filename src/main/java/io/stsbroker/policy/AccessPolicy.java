@@ -1,6 +1,7 @@
 package io.stsbroker.policy;
 
 import io.stsbroker.audit.AuditLog;
+import io.stsbroker.audit.LogText;
 import io.stsbroker.config.BrokerConfig;
 import io.stsbroker.error.BrokerException;
 import io.stsbroker.error.ErrorCode;
@@ -104,7 +105,7 @@ public class AccessPolicy {
         String reason = role.isEmpty() ? "unknown role" : role.get().grants(identity) ? null : "not granted";
         if (reason != null) {
             String logged = role.isPresent() ? roleName : fingerprint(roleName);
-            LOG.debugf("Denied role %s to %s: %s", logged, identity, reason);
+            LOG.debugf("Denied role %s to %s: %s", LogText.escape(logged), LogText.escape(identity), reason);
             audit.record(new AuditLog.Event("deny", "Forbidden", requestId, identity,
                     logged, null, null, null, reason));
             throw new BrokerException(ErrorCode.FORBIDDEN, FORBIDDEN_MESSAGE);
@@ -149,7 +150,7 @@ public class AccessPolicy {
      * secret where a role name belongs; an operator can still match a caller's report by hashing
      * the name it says it sent. Catalogue names are logged as they are.
      */
-    static String fingerprint(String roleName) {
+    public static String fingerprint(String roleName) {
         String head = roleName.length() > 3 ? roleName.substring(0, 3) : roleName;
         head = head.replaceAll("[^\\x21-\\x7e]", "?");
         try {

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stsbroker.audit.AuditLog;
+import io.stsbroker.audit.LogText;
 import io.stsbroker.config.BrokerConfig;
 import io.stsbroker.error.BrokerException;
 import io.stsbroker.error.ErrorCode;
@@ -267,7 +268,7 @@ public class CredentialVendor {
                         if (t instanceof StsException e && e.kind() == UpstreamErrors.Kind.REVOKED) {
                             refreshEvicted.increment();
                             LOG.warnf("Refresh of %s for %s refused with %s: evicting the cached credential",
-                                    old.roleName(), key.identity(), e.upstreamCode().orElse("?"));
+                                    old.roleName(), LogText.escape(key.identity()), e.upstreamCode().orElse("?"));
                             audit.record(new AuditLog.Event("evict", failureCode(t), "refresh", key.identity(),
                                     old.roleName(), old.request().roleSessionName(), null, null, t.getMessage()));
                             rememberIfPermanent(key, t);
@@ -276,7 +277,7 @@ public class CredentialVendor {
                         refreshFailed.increment();
                         long backoff = old.refreshFailed(clock.millis(), REFRESH_RETRY_BASE_MILLIS, REFRESH_RETRY_MAX_MILLIS);
                         LOG.infof("Refresh of %s for %s failed (%s); serving the cached credential, next attempt in %d ms",
-                                old.roleName(), key.identity(), failureCode(t), backoff);
+                                old.roleName(), LogText.escape(key.identity()), failureCode(t), backoff);
                         return old;
                     })
                     .subscribeAsCompletionStage();

@@ -8,12 +8,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -78,13 +76,12 @@ final class RolesFile {
     private RolesFile() {
     }
 
-    /** Reads the file (following symbolic links, as a Kubernetes ConfigMap mount needs). */
+    /**
+     * Reads the file if it is a regular file (following symbolic links, as a Kubernetes ConfigMap
+     * mount needs) of at most {@link #MAX_BYTES}, within {@link RolesFileReader}'s time bound.
+     */
     static Raw read(Path path) throws IOException {
-        byte[] bytes;
-        try (InputStream in = Files.newInputStream(path)) {
-            bytes = in.readNBytes(MAX_BYTES + 1);
-        }
-        return new Raw(bytes, sha256(bytes));
+        return RolesFileReader.shared().read(path);
     }
 
     /**

@@ -1,8 +1,10 @@
 package io.stsbroker.policy;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.stsbroker.audit.AuditLog;
+import io.stsbroker.audit.LogText;
 import io.stsbroker.config.BrokerConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -10,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keeps the catalogue in step with {@code broker.roles-file} without a restart: every
@@ -30,8 +34,15 @@ import java.util.concurrent.TimeUnit;
  * ConfigMap by swapping a {@code ..data} symbolic link, which a {@code WatchService} on the file
  * never reports, and a content hash also ignores touches that change nothing.
  *
+ * <p>Only a regular file is read (after following links), with a bounded size and read time
+ * ({@link RolesFileReader}): a FIFO, a directory or a hung read cannot stall reloads.
+ *
  * <p><b>Note:</b> an invalid or unreadable file never empties the catalogue: the previous one
- * stays in force and the problem is logged at ERROR once per distinct bad version (and audited).
+ * stays in force. An invalid version is logged at ERROR once per distinct bad version (and
+ * audited); a file that cannot be read (missing, not a regular file, too large, not read in time)
+ * is logged at WARN once per streak of failed reads. {@code broker_roles_file_last_success_timestamp_seconds}
+ * is the last time the file was read and found to be the version in force (start-up, a reload, or
+ * an unchanged poll), so an alert can fire when it stops advancing.
  */
 @Startup
 @Singleton
@@ -49,7 +60,10 @@ public class RolesFileWatcher {
         RELOADED,
         /** A new version is invalid; the previous catalogue stays in force. */
         REJECTED,
-        /** The file cannot be read (missing, permissions); the previous catalogue stays in force. */
+        /**
+         * The file cannot be read (missing, permissions, not a regular file, too large, not read in
+         * time, or skipped while earlier reads are blocked); the previous catalogue stays in force.
+         */
         UNREADABLE
     }
 
@@ -59,19 +73,29 @@ public class RolesFileWatcher {
     private final MeterRegistry meters;
     private final Path path;
     private final ScheduledExecutorService poller;
+    private final Clock clock;
+    /** Unix seconds of the last read that found the version in force; the gauge reads it. */
+    private final AtomicLong lastSuccess = new AtomicLong();
     private String rejectedHash;
     private boolean unreadableReported;
 
-    RolesFileWatcher(BrokerConfig config, AccessPolicy policy, AuditLog audit, MeterRegistry meters) {
+    RolesFileWatcher(BrokerConfig config, AccessPolicy policy, AuditLog audit, MeterRegistry meters, Clock clock) {
         this.config = config;
         this.policy = policy;
         this.audit = audit;
         this.meters = meters;
+        this.clock = clock;
         this.path = config.rolesFile().map(Path::of).orElse(null);
         if (path == null) {
             poller = null;
             return;
         }
+        // AccessPolicy has just read the file successfully, or start-up would have stopped.
+        lastSuccess.set(clock.instant().getEpochSecond());
+        Gauge.builder("broker.roles_file.last_success_timestamp", lastSuccess, AtomicLong::get)
+                .baseUnit("seconds")
+                .description("Unix time of the last read of broker.roles-file that found the version in force")
+                .register(meters);
         Duration every = config.rolesFilePollInterval();
         if (every.isNegative() || every.isZero()) {
             throw new IllegalArgumentException("Invalid configuration broker.roles-file-poll-interval=" + every + ": must be positive");
@@ -114,17 +138,23 @@ public class RolesFileWatcher {
             raw = RolesFile.read(path);
         } catch (IOException e) {
             if (!unreadableReported) {
+                // Once per streak of failed reads: a file that stays unreadable does not flood the log.
                 unreadableReported = true;
-                LOG.errorf("Role catalogue file %s cannot be read (%s); keeping the current catalogue of %d role(s)",
-                        path, e.getClass().getSimpleName(), policy.catalogue().size());
+                LOG.warnf("Role catalogue file %s cannot be read (%s: %s); keeping the current catalogue of %d role(s)"
+                                + " until a read succeeds", path, e.getClass().getSimpleName(), LogText.escape(e.getMessage()),
+                        policy.catalogue().size());
                 count("unreadable");
             }
             return Outcome.UNREADABLE;
         }
-        unreadableReported = false;
+        if (unreadableReported) {
+            unreadableReported = false;
+            LOG.infof("Role catalogue file %s can be read again", path);
+        }
         RoleCatalogue current = policy.catalogue();
         if (current.fileHash().filter(raw.sha256()::equals).isPresent()) {
             rejectedHash = null;
+            lastSuccess.set(clock.instant().getEpochSecond());
             return Outcome.UNCHANGED;
         }
         if (raw.sha256().equals(rejectedHash)) {
@@ -136,15 +166,16 @@ public class RolesFileWatcher {
         } catch (IllegalArgumentException e) {
             rejectedHash = raw.sha256();
             LOG.errorf("Role catalogue file %s rejected, keeping the current catalogue of %d role(s): %s",
-                    path, current.size(), e.getMessage());
+                    path, current.size(), LogText.escape(e.getMessage()));
             audit.record(new AuditLog.Event("roles-reload", "Rejected", null, null, null, null, null, null, e.getMessage()));
             count("rejected");
             return Outcome.REJECTED;
         }
         rejectedHash = null;
         policy.replace(next);
+        lastSuccess.set(clock.instant().getEpochSecond());
         String changes = changes(current, next);
-        LOG.infof("Role catalogue reloaded from %s: %d role(s); %s", path, next.size(), changes);
+        LOG.infof("Role catalogue reloaded from %s: %d role(s); %s", path, next.size(), LogText.escape(changes));
         audit.record(new AuditLog.Event("roles-reload", "Success", null, null, null, null, null, null,
                 next.size() + " role(s); " + changes));
         count("success");

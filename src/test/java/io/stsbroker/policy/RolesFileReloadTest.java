@@ -72,6 +72,9 @@ class RolesFileReloadTest {
     RolesFileWatcher watcher;
 
     @Inject
+    java.time.Clock clock;
+
+    @Inject
     EmbeddedStsServer sts;
 
     @AfterEach
@@ -140,5 +143,16 @@ class RolesFileReloadTest {
             assertThat(watcher.reloadNow()).as(bad).isEqualTo(RolesFileWatcher.Outcome.REJECTED);
             vend(CALLER, "file-reader").then().statusCode(200);
         }
+    }
+
+    @Test
+    void lastSuccessfulReadIsExportedInUnixSeconds() {
+        assertThat(watcher.reloadNow()).isEqualTo(RolesFileWatcher.Outcome.UNCHANGED);
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("(?m)^broker_roles_file_last_success_timestamp_seconds (\\S+)$").matcher(metrics);
+        assertThat(m.find()).as("gauge broker_roles_file_last_success_timestamp_seconds exported").isTrue();
+        // The broker's clock (the tests' MutableClock), read at that unchanged poll.
+        assertThat((long) Double.parseDouble(m.group(1))).isEqualTo(clock.instant().getEpochSecond());
     }
 }

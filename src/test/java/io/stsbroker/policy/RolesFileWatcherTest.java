@@ -73,6 +73,8 @@ class RolesFileWatcherTest {
         }
     };
     private final List<RolesFileWatcher> watchers = new CopyOnWriteArrayList<>();
+    private final MutableClock clock = new MutableClock();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private int version;
 
     @BeforeEach
@@ -102,15 +104,43 @@ class RolesFileWatcherTest {
         return file;
     }
 
+    /** Publishes a version whose roles.yaml is whatever {@code make} puts at the path it is given. */
+    private void publishOdd(FileMaker make) throws Exception {
+        Path versionDir = dir.resolve("..2026_11_27_12_00_0" + (version++));
+        Files.createDirectory(versionDir);
+        make.at(versionDir.resolve("roles.yaml"));
+        Path tmpLink = dir.resolve("..data_tmp");
+        Files.deleteIfExists(tmpLink);
+        Files.createSymbolicLink(tmpLink, versionDir.getFileName());
+        Files.move(tmpLink, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    interface FileMaker {
+        void at(Path p) throws Exception;
+    }
+
+    static void mkfifo(Path p) throws Exception {
+        Process mk = new ProcessBuilder("mkfifo", p.toString()).inheritIO().start();
+        assertThat(mk.waitFor()).as("mkfifo exit status").isZero();
+    }
+
+    private double lastSuccessGauge() {
+        return meters.get("broker.roles_file.last_success_timestamp").gauge().value();
+    }
+
+    private List<LogRecord> warnings() {
+        return logged.stream().filter(r -> r.getLevel().intValue() == Level.WARNING.intValue()).toList();
+    }
+
     private record Setup(AccessPolicy policy, RolesFileWatcher watcher) {
     }
 
     private Setup start(Path file, String pollInterval) {
         BrokerConfig config = RolesFileTest.config("broker.roles-file", file.toString(),
                 "broker.roles-file-poll-interval", pollInterval);
-        AuditLog audit = new AuditLog(new MutableClock());
+        AuditLog audit = new AuditLog(clock);
         AccessPolicy policy = new AccessPolicy(config, audit);
-        RolesFileWatcher watcher = new RolesFileWatcher(config, policy, audit, new SimpleMeterRegistry());
+        RolesFileWatcher watcher = new RolesFileWatcher(config, policy, audit, meters, clock);
         watchers.add(watcher);
         return new Setup(policy, watcher);
     }
@@ -186,6 +216,55 @@ class RolesFileWatcherTest {
         Files.createSymbolicLink(file, Path.of("..data", "roles.yaml"));
         publish(V2);
         assertThat(s.watcher().reloadNow()).isEqualTo(RolesFileWatcher.Outcome.RELOADED);
+    }
+
+    /**
+     * A FIFO, a directory, a dangling symbolic link and a file above the size limit in turn (the
+     * tests run as root, whom {@code chmod 000} does not stop, so "unreadable" is made with a link
+     * to nothing and with an oversized file): each read returns at once as UNREADABLE, the
+     * catalogue stays, one WARN covers the whole streak and the success gauge stands still; then a
+     * valid file that revokes the grant applies at the very next poll.
+     */
+    @Test
+    void filesThatAreNotRegularOrReadableKeepTheCatalogueWarnOnceAndTheNextValidFileApplies() throws Exception {
+        Path file = publish(V1);
+        Setup s = start(file, "1h");
+        long started = clock.instant().getEpochSecond();
+        assertThat(lastSuccessGauge()).isEqualTo(started);
+        clock.advance(java.time.Duration.ofMinutes(1));
+        assertThat(s.watcher().reloadNow()).isEqualTo(RolesFileWatcher.Outcome.UNCHANGED);
+        assertThat(lastSuccessGauge()).as("an unchanged poll is a successful read").isEqualTo(started + 60);
+
+        List<FileMaker> odd = List.of(
+                RolesFileWatcherTest::mkfifo,
+                Files::createDirectory,
+                p -> Files.createSymbolicLink(p, Path.of("nowhere.yaml")),
+                p -> Files.write(p, new byte[RolesFile.MAX_BYTES + 1]));
+        for (FileMaker make : odd) {
+            clock.advance(java.time.Duration.ofMinutes(1));
+            publishOdd(make);
+            // Preemptive: on a FIFO a read that opens the file would block for ever.
+            RolesFileWatcher.Outcome outcome = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    java.time.Duration.ofSeconds(30), () -> s.watcher().reloadNow());
+            assertThat(outcome).isEqualTo(RolesFileWatcher.Outcome.UNREADABLE);
+            assertThat(grantedTo(s.policy(), APP)).containsExactly("reader");
+            assertThat(lastSuccessGauge()).isEqualTo(started + 60);
+        }
+        assertThat(warnings()).hasSize(1);
+        assertThat(text(warnings().get(0))).contains(file.toString()).contains("not a regular file")
+                .contains("keeping the current catalogue of 1 role(s)");
+        assertThat(logged.stream().filter(r -> r.getLevel().intValue() >= Level.SEVERE.intValue())).isEmpty();
+
+        clock.advance(java.time.Duration.ofMinutes(1));
+        publish(V2);
+        assertThat(s.watcher().reloadNow()).isEqualTo(RolesFileWatcher.Outcome.RELOADED);
+        assertThat(grantedTo(s.policy(), APP)).as("revoked at the first poll after the valid file").isEmpty();
+        assertThat(lastSuccessGauge()).isEqualTo(started + 360);
+
+        // A new streak is reported again.
+        publishOdd(RolesFileWatcherTest::mkfifo);
+        assertThat(s.watcher().reloadNow()).isEqualTo(RolesFileWatcher.Outcome.UNREADABLE);
+        assertThat(warnings()).hasSize(2);
     }
 
     @Test

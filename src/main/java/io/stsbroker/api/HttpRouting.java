@@ -47,7 +47,13 @@ public class HttpRouting {
 
     HttpRouting(BrokerConfig config,
                 @ConfigProperty(name = "quarkus.http.limits.max-header-size") MemorySize vertxMaxHeaderSize,
-                @ConfigProperty(name = "quarkus.http.limits.max-body-size") Optional<MemorySize> maxBodySize) {
+                @ConfigProperty(name = "quarkus.http.limits.max-body-size") Optional<MemorySize> maxBodySize,
+                @ConfigProperty(name = "quarkus.http.idle-timeout") Duration idleTimeout) {
+        if (idleTimeout.compareTo(config.requestTimeout()) <= 0) {
+            // A request waiting for STS exchanges no bytes: the connection would be closed as idle under it.
+            throw new IllegalArgumentException("Invalid configuration quarkus.http.idle-timeout=" + idleTimeout
+                    + ": must be longer than broker.request-timeout (" + config.requestTimeout() + ")");
+        }
         this.requireTls = config.http().requireTls();
         this.maxHeaderSize = config.http().maxHeaderSize();
         if (maxHeaderSize <= 0 || maxHeaderSize >= vertxMaxHeaderSize.asLongValue()) {

@@ -58,6 +58,11 @@ class PackagedStartupIT {
         return pb.start();
     }
 
+    private static String sha256Hex(String s) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
     private static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
@@ -112,17 +117,43 @@ class PackagedStartupIT {
                 .doesNotContain("s3cr3t-value");
     }
 
+    /**
+     * With the RRSA variables the broker starts, exchanges the projected token for its own identity
+     * (AssumeRoleWithOIDC, on broker.sts.endpoint) and signs AssumeRole with that identity: the whole
+     * path against a loopback HTTPS STS that checks both calls.
+     */
     @Test
-    void alibabaProviderWithRrsaVariablesStarts() throws Exception {
+    void alibabaProviderWithRrsaStartsAndSignsAssumeRoleWithTheRrsaIdentity() throws Exception {
         Path token = Files.createTempFile("rrsa-token", ".jwt");
-        Files.writeString(token, "eyJhbGciOiJSUzI1NiJ9.e30.c2ln");
+        String projected = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6c3RzLWJyb2tlcjpzdHMtYnJva2VyIn0.c2ln";
+        Files.writeString(token, projected);
         Map<String, String> env = Map.of(
                 "ALIBABA_CLOUD_ROLE_ARN", "acs:ram::1234567890123456:role/sts-broker",
                 "ALIBABA_CLOUD_OIDC_PROVIDER_ARN", "acs:ram::1234567890123456:oidc-provider/ack-rrsa-c0ffee",
                 "ALIBABA_CLOUD_OIDC_TOKEN_FILE", token.toString());
-        try {
-            String out = startAndCheckReady(env, "-Dbroker.sts.provider=alibaba", "-Dbroker.sts.endpoint=https://127.0.0.1:1");
+        try (RrsaFakeSts sts = new RrsaFakeSts()) {
+            List<String> props = new ArrayList<>(sts.trustStoreProperties());
+            props.addAll(List.of("-Dbroker.sts.provider=alibaba", "-Dbroker.sts.endpoint=" + sts.endpoint(),
+                    "-Dbroker.roles.it-role.arn=acs:ram::1234567890123456:role/it-role",
+                    "-Dbroker.roles.it-role.allow=apikey:it",
+                    "-Dbroker.api-keys.it=" + sha256Hex("it-key")));
+            String out = startAndCheckReady(env, base -> {
+                HttpResponse<String> vend = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create(base + "/v1/credentials/it-role")).header("Authorization", "Bearer it-key")
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(vend.statusCode()).as(vend.body()).isEqualTo(200);
+                assertThat(vend.body()).contains(RrsaFakeSts.ROLE_KEY_ID);
+            }, props.toArray(String[]::new));
+
             assertThat(out).contains("broker identity rrsa (role acs:ram::1234567890123456:role/sts-broker");
+            assertThat(sts.calls).allSatisfy(c -> assertThat(c.problem()).as(c.action()).isNull());
+            assertThat(sts.calls).filteredOn(c -> c.action().equals("AssumeRoleWithOIDC")).singleElement().satisfies(c -> {
+                assertThat(c.params()).containsEntry("OIDCToken", projected)
+                        .containsEntry("RoleArn", "acs:ram::1234567890123456:role/sts-broker")
+                        .containsEntry("OIDCProviderArn", "acs:ram::1234567890123456:oidc-provider/ack-rrsa-c0ffee");
+            });
+            assertThat(sts.calls).filteredOn(c -> c.action().equals("AssumeRole")).singleElement()
+                    .satisfies(c -> assertThat(c.params()).containsEntry("RoleArn", "acs:ram::1234567890123456:role/it-role"));
         } finally {
             Files.deleteIfExists(token);
         }
@@ -130,12 +161,16 @@ class PackagedStartupIT {
 
     @Test
     void embeddedProviderInProductionStartsWithAProminentWarning() throws Exception {
-        String out = startAndCheckReady(Map.of(), "-Dbroker.sts.provider=embedded");
+        String out = startAndCheckReady(Map.of(), base -> { }, "-Dbroker.sts.provider=embedded");
         assertThat(out).containsIgnoringCase("embedded").contains("WARN");
     }
 
-    /** Starts the jar, waits for it to listen, checks readiness and stops it; returns its output. */
-    private static String startAndCheckReady(Map<String, String> env, String... props) throws Exception {
+    interface WhileRunning {
+        void accept(String baseUrl) throws Exception;
+    }
+
+    /** Starts the jar, waits for it to listen, checks readiness, runs {@code whileRunning} and stops it; returns its output. */
+    private static String startAndCheckReady(Map<String, String> env, WhileRunning whileRunning, String... props) throws Exception {
         assertThat(JAR).exists();
         File log = Files.createTempFile("broker-start", ".log").toFile();
         Process p = start(log, env, props);
@@ -152,6 +187,7 @@ class PackagedStartupIT {
                     URI.create("http://127.0.0.1:" + port + "/q/health/ready")).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+            whileRunning.accept("http://127.0.0.1:" + port);
             return Files.readString(log.toPath());
         } finally {
             p.destroy();

@@ -258,6 +258,24 @@ class BrokerFaultsTest {
         }
     }
 
+    @Test
+    void proxyNamedInTheEnvironment_isUsed_andAMalformedOneIsRefused() throws Exception {
+        try (FakeBroker proxy = new FakeBroker()) {
+            client().build(); // starts the broker
+            BrokerClient client = BrokerClient.builder().environment(Map.of("STS_BROKER_PROXY", "127.0.0.1:" + proxy.port())::get)
+                    .baseUrl(broker.url()).token(TOKEN).clock(clock).build();
+
+            client.fetch("search-reader");
+
+            assertThat(proxy.requests()).isEqualTo(1);
+            assertThat(broker.requests()).isZero();
+            assertThatThrownBy(() -> BrokerClient.builder().environment(Map.of("STS_BROKER_PROXY", "http://u:pw@p/x")::get)
+                    .baseUrl(broker.url()).token(TOKEN).build())
+                    .isInstanceOf(BrokerConfigurationException.class)
+                    .hasMessageContaining("STS_BROKER_PROXY must be host:port").hasMessageNotContaining("pw");
+        }
+    }
+
     private static ProxySelector fixed(InetSocketAddress address) {
         return new ProxySelector() {
             @Override

@@ -152,6 +152,36 @@ class SidecarMainTest {
         }
     }
 
+    @Test
+    void allowedHostOption_reachesTheServer() throws Exception {
+        try (io.stsbroker.client.FakeBroker broker = new io.stsbroker.client.FakeBroker()) {
+            Map<String, String> env = Map.of("STS_BROKER_URL", broker.url(), "STS_BROKER_TOKEN", "t");
+            AtomicReference<String> allowed = new AtomicReference<>();
+            AtomicReference<String> other = new AtomicReference<>();
+
+            int status = run(env, server -> {
+                allowed.set(rawStatusLine(server.port(), "creds.pod.local"));
+                other.set(rawStatusLine(server.port(), "evil.example"));
+            }, "serve", "--role", "r", "--port", "0", "--bind", "0.0.0.0", "--allowed-host", "creds.pod.local");
+
+            assertThat(status).isZero();
+            assertThat(allowed.get()).isEqualTo("HTTP/1.1 200 OK");
+            assertThat(other.get()).isEqualTo("HTTP/1.1 403 Forbidden");
+        }
+    }
+
+    private static String rawStatusLine(int port, String host) {
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /v1/credentials HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return answer.substring(0, answer.indexOf("\r\n"));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static int status(String url) {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),

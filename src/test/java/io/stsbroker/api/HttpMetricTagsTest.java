@@ -59,7 +59,12 @@ class HttpMetricTagsTest {
                 case 6 -> b.method("DELETE", HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer a.b.c").build();
                 default -> b.method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build();
             };
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status;
+            try {
+                status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (java.io.IOException closed) {
+                status = 0; // the broker closed the connection (after a 413 or 431 it does): junk all the same
+            }
             statuses.merge(status, 1, Integer::sum);
         }
         assertThat(statuses.keySet()).as("the refusals the junk should meet").contains(401, 404, 413, 431);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -34,11 +35,15 @@ final class ChildProcess {
         removed.forEach(builder.environment()::remove);
         builder.environment().putAll(set);
         // Handlers first: a signal between start and installation would end the JVM and orphan the command.
+        // A signal may also arrive before start() returns (the command can run, even print, by then):
+        // the flag keeps it, and whichever side comes second passes it on.
         AtomicReference<Process> child = new AtomicReference<>();
+        AtomicBoolean terminate = new AtomicBoolean();
         List<Runnable> restore = new ArrayList<>();
         try {
             for (String name : FORWARDED) {
                 restore.add(handle(name, () -> {
+                    terminate.set(true);
                     Process p = child.get();
                     if (p != null) {
                         p.destroy();
@@ -46,8 +51,12 @@ final class ChildProcess {
                 }));
             }
             restore.add(handle(IGNORED, () -> { }));
-            child.set(builder.start());
-            return child.get().waitFor();
+            Process started = builder.start();
+            child.set(started);
+            if (terminate.get()) {
+                started.destroy();
+            }
+            return started.waitFor();
         } finally {
             restore.forEach(Runnable::run);
         }

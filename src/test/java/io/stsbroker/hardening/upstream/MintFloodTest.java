@@ -1,0 +1,228 @@
+package io.stsbroker.hardening.upstream;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import io.stsbroker.sts.embedded.EmbeddedStsServer;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static io.restassured.RestAssured.given;
+import static io.stsbroker.hardening.upstream.Lab.caller;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One caller floods {@code POST /v1/credentials} with a new session policy every few milliseconds
+ * while other callers ask for their first credential: the others all get theirs, the flooder gets
+ * 429, STS sees no more than the budget, and the log stays quiet (no ERROR, at most one WARN per
+ * second of each kind). Runs with the warm route on ({@link MintFloodTest}) and off
+ * ({@link MintFloodWarmRouteOffTest}), each its own application with a budget of 10 calls/s.
+ */
+@QuarkusTest
+@TestProfile(MintFloodTest.SmallBudget.class)
+class MintFloodTest {
+
+    static final int BUDGET = 10;
+    /** The default of broker.cache.max-variants-per-caller. */
+    static final int MAX_VARIANTS = 10;
+
+    public static class SmallBudget implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("broker.sts.max-calls-per-second", Integer.toString(BUDGET),
+                    "broker.sts.budget-wait", "2s");
+        }
+    }
+
+    @Inject
+    EmbeddedStsServer sts;
+    @Inject
+    MeterRegistry meters;
+
+    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            records.add(r);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void capture() throws InterruptedException {
+        Lab.quiesce(meters);
+        Logger.getLogger("").addHandler(capture);
+    }
+
+    @AfterEach
+    void release() {
+        Logger.getLogger("").removeHandler(capture);
+    }
+
+    private double counter(String name, String tag, String value) {
+        return meters.counter(name, tag, value).count();
+    }
+
+    private static Response postPolicy(String token, String policy) {
+        return given().header("Authorization", token).contentType("application/json")
+                .body(Map.of("role", Lab.ROLE, "policy", policy)).post("/v1/credentials");
+    }
+
+    @Test
+    void aCallerFloodingWithNewPoliciesGets429WhileOtherCallersGetTheirFirstCredential() throws Exception {
+        String prefix = getClass().getSimpleName() + "-";
+        String flooderName = prefix + "flooder";
+        String flooder = caller(flooderName);
+        int floodRequests = 1_500;                       // 150 distinct policies a second for 10 s
+        long spacingMicros = 10_000_000L / floodRequests;
+        int coldCallers = 20;
+        double refusedBefore = counter("broker.mints.refused", "reason", "variant-limit")
+                + counter("broker.mints.refused", "reason", "mint-limit");
+        long callsBefore = sts.callCount();
+
+        ScheduledExecutorService pacer = Executors.newScheduledThreadPool(16);
+        ExecutorService cold = Executors.newFixedThreadPool(coldCallers);
+        List<Future<Response>> flood = new ArrayList<>();
+        List<Future<Response>> firsts = new ArrayList<>();
+        long start = System.nanoTime();
+        try {
+            for (int i = 0; i < floodRequests; i++) {
+                String policy = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"oss:Get*\","
+                        + "\"Resource\":\"acs:oss:*:*:bucket-" + i + "/*\"}]}";
+                flood.add(pacer.schedule(() -> postPolicy(flooder, policy), i * spacingMicros, TimeUnit.MICROSECONDS));
+            }
+            // Four waves of five first requests, spread over the flood.
+            for (int wave = 0; wave < 4; wave++) {
+                Thread.sleep(wave == 0 ? 1_000 : 2_000);
+                for (int c = 0; c < 5; c++) {
+                    String token = caller(prefix + "cold-" + (wave * 5 + c));
+                    firsts.add(cold.submit(() -> Lab.vend(token)));
+                }
+            }
+            List<Response> coldAnswers = new ArrayList<>();
+            for (Future<Response> f : firsts) {
+                coldAnswers.add(f.get(60, TimeUnit.SECONDS));
+            }
+            Map<Integer, Integer> floodStatuses = new TreeMap<>();
+            List<Response> floodAnswers = new ArrayList<>();
+            for (Future<Response> f : flood) {
+                Response r = f.get(60, TimeUnit.SECONDS);
+                floodAnswers.add(r);
+                floodStatuses.merge(r.statusCode(), 1, Integer::sum);
+            }
+            Lab.quiesce(meters);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long calls = sts.callCount() - callsBefore;
+            long flooderCalls = sts.callCount(Lab.session(flooderName));
+            double refused = counter("broker.mints.refused", "reason", "variant-limit")
+                    + counter("broker.mints.refused", "reason", "mint-limit") - refusedBefore;
+            System.out.printf("[mint-flood] %s: %d flood requests in %.1f s: %s; %d first requests: %s; STS calls %d"
+                            + " (flooder %d), budget %d/s; mints refused %.0f%n", getClass().getSimpleName(),
+                    floodRequests, seconds, floodStatuses, coldCallers,
+                    coldAnswers.stream().map(Response::statusCode).toList(), calls, flooderCalls, BUDGET, refused);
+
+            assertThat(coldAnswers).allSatisfy(r -> assertThat(r.statusCode()).as(r.asString()).isEqualTo(200));
+            for (int c = 0; c < coldCallers; c++) {
+                assertThat(sts.callCount(Lab.session(prefix + "cold-" + c))).isEqualTo(1);
+            }
+            assertThat(floodStatuses.keySet()).containsOnly(200, 429);
+            int flooderOk = floodStatuses.getOrDefault(200, 0);
+            int flooderThrottled = floodStatuses.getOrDefault(429, 0);
+            assertThat(flooderOk).isBetween(1, MAX_VARIANTS);
+            assertThat(flooderThrottled).isEqualTo(floodRequests - flooderOk);
+            assertThat(floodAnswers).filteredOn(r -> r.statusCode() == 429).allSatisfy(r -> {
+                assertThat(r.<String>path("code")).isEqualTo("Throttling");
+                assertThat(r.header("Retry-After")).isNotNull();
+            });
+            assertThat(refused).isEqualTo(flooderThrottled);
+            // Every STS call is a credential someone got; together within the budget.
+            assertThat(flooderCalls).isEqualTo(flooderOk);
+            assertThat(calls).isEqualTo(coldCallers + flooderOk);
+            assertThat((double) calls).isLessThanOrEqualTo(1 + BUDGET * seconds);
+            assertQuietLog(seconds);
+        } finally {
+            pacer.shutdownNow();
+            cold.shutdownNow();
+        }
+    }
+
+    @Test
+    void equalPoliciesWrittenDifferentlyShareOneCredential() {
+        String name = getClass().getSimpleName() + "-canonical";
+        String token = caller(name);
+        Response a = postPolicy(token, "{\"Version\":\"1\",\"Statement\":[]}");
+        Response b = postPolicy(token, "{ \"Statement\" : [ ],\n  \"Version\" : \"1\" }");
+        assertThat(a.statusCode()).as(a.asString()).isEqualTo(200);
+        assertThat(b.statusCode()).as(b.asString()).isEqualTo(200);
+        assertThat(b.<String>path("accessKeyId")).isEqualTo(a.path("accessKeyId"));
+        assertThat(sts.callCount(Lab.session(name))).isEqualTo(1);
+    }
+
+    @Test
+    void aFloodOfColdCallersBeyondTheBudgetIsCountedNotLoggedLineByLine() throws Exception {
+        String prefix = getClass().getSimpleName() + "-burst-";
+        int callers = 80;
+        double rejectedBefore = counter("broker.upstream.budget", "result", "rejected");
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        long start = System.nanoTime();
+        List<Response> answers = new ArrayList<>();
+        try {
+            List<Future<Response>> all = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                String token = caller(prefix + i);
+                all.add(pool.submit(() -> Lab.vend(token)));
+            }
+            for (Future<Response> f : all) {
+                answers.add(f.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Lab.quiesce(meters);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long refused = answers.stream().filter(r -> r.statusCode() == 503).count();
+        System.out.printf("[mint-flood] %d cold callers at once, budget %d/s: %d x 503 in %.1f s%n", callers, BUDGET,
+                refused, seconds);
+        assertThat(answers).allSatisfy(r -> assertThat(r.statusCode()).isIn(200, 503));
+        assertThat(refused).as("the burst is beyond the budget's wait").isPositive();
+        assertThat(counter("broker.upstream.budget", "result", "rejected") - rejectedBefore).isEqualTo(refused);
+        assertQuietLog(seconds);
+    }
+
+    /** No ERROR at all, and at most one WARN of each kind (logger and message) per second of the run. */
+    private void assertQuietLog(double seconds) {
+        assertThat(records).filteredOn(r -> r.getLevel().intValue() >= Level.SEVERE.intValue())
+                .extracting(r -> r.getLoggerName() + ": " + r.getMessage()).isEmpty();
+        Map<String, Integer> warnings = new TreeMap<>();
+        records.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
+                .forEach(r -> warnings.merge(r.getLoggerName() + ": " + r.getMessage(), 1, Integer::sum));
+        System.out.printf("[mint-flood] WARN lines by kind over %.1f s: %s%n", seconds, warnings);
+        assertThat(warnings).allSatisfy((kind, n) -> assertThat(n).as(kind).isLessThanOrEqualTo((int) Math.ceil(seconds) + 1));
+    }
+}

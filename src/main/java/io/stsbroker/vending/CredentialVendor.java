@@ -141,17 +141,16 @@ public class CredentialVendor {
             }
         }
         misses.increment();
-        FetchPriority priority = FetchPriority.COLD;
-        if (cache.getIfPresent(key) == null) {
-            // This request would start a mint (two racing for one new key may both be counted).
+        CompletableFuture<CachedCredential> pending = cache.getIfPresent(key);
+        if (pending == null) {
+            // This request starts a mint (two racing for one new key may both be counted).
             try {
-                priority = admission.admit(key);
+                pending = admission.admit(key, priority -> cache.get(key, (k, executor) -> load(key, request, priority)));
             } catch (BrokerException refused) {
                 return CompletableFuture.failedFuture(refused);
             }
         }
-        FetchPriority p = priority;
-        return cache.get(key, (k, executor) -> load(key, request, p))
+        return pending
                 .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((entry, failure) -> {
                     if (failure != null) {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
 /**
@@ -31,6 +32,9 @@ import java.util.function.ToLongFunction;
  *
  * <p>It also says whether the mint is a cold start (the caller holds no other variant of the
  * role), which goes first in the {@link UpstreamBudget}.
+ *
+ * <p>Lock order: a (caller, role) monitor may be held while the cache is asked or a mint put in it;
+ * nothing the cache calls back ({@link #forget}) takes that monitor.
  *
  * <p>Memory: one bucket per caller that minted within the last few minutes, and one set of keys
  * per (caller, role ARN), both bounded by {@code broker.cache.max-entries}. A set is pruned of keys
@@ -73,18 +77,19 @@ final class MintAdmission {
     }
 
     /**
-     * Admits one mint of {@code key}, or refuses it.
+     * Admits one mint of {@code key} and starts it with {@code mint}, or refuses it. Counting the
+     * caller's variants, admitting and starting the mint are one step per (caller, role), so a
+     * variant just admitted is in the cache before the next request counts.
      *
-     * @return the priority of its upstream call: {@link FetchPriority#COLD} when the caller holds no
-     *         other variant of the role
+     * @param mint starts the mint at the given priority ({@link FetchPriority#COLD} when the caller
+     *             holds no other variant of the role) and puts it in the cache
      * @throws BrokerException 429 {@code Throttling} over either limit
      */
-    FetchPriority admit(CredentialKey key) {
+    <T> T admit(CredentialKey key, Function<FetchPriority, T> mint) {
         Set<CredentialKey> held = variants.get(new Holder(key.identity(), key.roleArn()),
                 h -> ConcurrentHashMap.newKeySet());
-        // Outside the lock: each look-up may run the cache's maintenance.
-        held.removeIf(k -> !k.equals(key) && heldFor.applyAsLong(k) < 0);
         synchronized (held) {
+            held.removeIf(k -> !k.equals(key) && heldFor.applyAsLong(k) < 0);
             boolean known = held.contains(key);
             if (!known && held.size() >= maxVariants) {
                 variantLimited.increment();
@@ -97,7 +102,7 @@ final class MintAdmission {
                 throw mintLimit(probe.getNanosToWaitForRefill());
             }
             held.add(key);
-            return priority;
+            return mint.apply(priority);
         }
     }
 

@@ -29,9 +29,15 @@ class MintAdmissionTest {
 
     /** Admits and, like the cache, holds the key. */
     private FetchPriority mint(MintAdmission a, CredentialKey k) {
-        FetchPriority p = a.admit(k);
-        cached.put(k, 1800L);
-        return p;
+        return a.admit(k, p -> {
+            cached.put(k, 1800L);
+            return p;
+        });
+    }
+
+    /** Admits without holding the key afterwards, like a mint that failed. */
+    private static FetchPriority admit(MintAdmission a, CredentialKey k) {
+        return a.admit(k, p -> p);
     }
 
     private double refused(String reason) {
@@ -46,7 +52,7 @@ class MintAdmissionTest {
         assertThat(mint(a, key("bob", "{\"a\":1}"))).as("variants are counted per caller").isEqualTo(FetchPriority.COLD);
         // Once alice's credentials have left the cache she is cold again.
         cached.clear();
-        assertThat(a.admit(key("alice", "{\"b\":2}"))).isEqualTo(FetchPriority.COLD);
+        assertThat(admit(a, key("alice", "{\"b\":2}"))).isEqualTo(FetchPriority.COLD);
     }
 
     @Test
@@ -56,7 +62,7 @@ class MintAdmissionTest {
             mint(a, key("carol", "{\"v\":" + i + "}"));
         }
         cached.put(key("carol", "{\"v\":0}"), 42L);
-        Throwable t = catchThrowable(() -> a.admit(key("carol", "{\"v\":3}")));
+        Throwable t = catchThrowable(() -> admit(a, key("carol", "{\"v\":3}")));
         assertThat(t).isInstanceOfSatisfying(BrokerException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.THROTTLING);
             assertThat(e.getMessage()).contains("3 variants").contains("broker.cache.max-variants-per-caller");
@@ -64,20 +70,20 @@ class MintAdmissionTest {
         });
         assertThat(refused("variant-limit")).isEqualTo(1);
         // A variant it holds is no new variant; another caller is not affected.
-        assertThat(a.admit(key("carol", "{\"v\":1}"))).isEqualTo(FetchPriority.DEFERRABLE);
-        assertThat(a.admit(key("dave", "{\"v\":3}"))).isEqualTo(FetchPriority.COLD);
+        assertThat(admit(a, key("carol", "{\"v\":1}"))).isEqualTo(FetchPriority.DEFERRABLE);
+        assertThat(admit(a, key("dave", "{\"v\":3}"))).isEqualTo(FetchPriority.COLD);
         // One of carol's variants leaves the cache (a failed mint, eviction or expiry): room again.
         cached.remove(key("carol", "{\"v\":2}"));
-        assertThat(a.admit(key("carol", "{\"v\":3}"))).isEqualTo(FetchPriority.DEFERRABLE);
+        assertThat(admit(a, key("carol", "{\"v\":3}"))).isEqualTo(FetchPriority.DEFERRABLE);
     }
 
     @Test
     void mintsBeyondThePerMinuteLimitAreRefusedWithRetryAfterWhateverTheVariants() {
         MintAdmission a = admission(5, 100);
         for (int i = 0; i < 5; i++) {
-            a.admit(key("erin", "{\"v\":" + i + "}"));   // failed mints: never held, still counted
+            admit(a, key("erin", "{\"v\":" + i + "}"));   // failed mints: never held, still counted
         }
-        Throwable t = catchThrowable(() -> a.admit(key("erin", "{\"v\":5}")));
+        Throwable t = catchThrowable(() -> admit(a, key("erin", "{\"v\":5}")));
         assertThat(t).isInstanceOfSatisfying(BrokerException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.THROTTLING);
             assertThat(e.getMessage()).contains("broker.rate-limit.mints-per-caller").doesNotContain("{");
@@ -86,7 +92,7 @@ class MintAdmissionTest {
         });
         assertThat(refused("mint-limit")).isEqualTo(1);
         assertThat(refused("variant-limit")).isZero();
-        assertThat(a.admit(key("frank", ""))).as("the limit is per caller").isEqualTo(FetchPriority.COLD);
+        assertThat(admit(a, key("frank", ""))).as("the limit is per caller").isEqualTo(FetchPriority.COLD);
     }
 
     @Test

@@ -44,12 +44,20 @@ class MintFloodTest {
     static final int BUDGET = 10;
     /** The default of broker.cache.max-variants-per-caller. */
     static final int MAX_VARIANTS = 10;
+    /** The default of broker.sts.max-attempts: a call that times out is tried again. */
+    static final int MAX_ATTEMPTS = 3;
+    /** The default of broker.rate-limit.mints-per-caller. */
+    static final int MINTS_PER_MINUTE = 20;
 
     public static class SmallBudget implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
+            // Generous waits: on a machine shared by many test runs the event loop can stall for
+            // seconds, and what is tested here is who gets the budget, not how fast.
             return Map.of("broker.sts.max-calls-per-second", Integer.toString(BUDGET),
-                    "broker.sts.budget-wait", "2s");
+                    "broker.sts.budget-wait", "5s",
+                    "broker.sts.timeout", "10s",
+                    "broker.request-timeout", "20s");
         }
     }
 
@@ -89,6 +97,23 @@ class MintFloodTest {
         return meters.counter(name, tag, value).count();
     }
 
+    /** The flood's requests: java.net.http, asynchronous, so the client keeps pace on a busy machine. */
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
+    private static java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>> postPolicyAsync(
+            String token, String policy) {
+        String body = "{\"role\":\"" + Lab.ROLE + "\",\"policy\":" + quoted(policy) + "}";
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port + "/v1/credentials"))
+                .header("Authorization", token).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+        return HTTP.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String quoted(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
     private static Response postPolicy(String token, String policy) {
         return given().header("Authorization", token).contentType("application/json")
                 .body(Map.of("role", Lab.ROLE, "policy", policy)).post("/v1/credentials");
@@ -108,14 +133,15 @@ class MintFloodTest {
 
         ScheduledExecutorService pacer = Executors.newScheduledThreadPool(16);
         ExecutorService cold = Executors.newFixedThreadPool(coldCallers);
-        List<Future<Response>> flood = new ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> flood =
+                java.util.Collections.synchronizedList(new ArrayList<>());
         List<Future<Response>> firsts = new ArrayList<>();
         long start = System.nanoTime();
         try {
             for (int i = 0; i < floodRequests; i++) {
                 String policy = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"oss:Get*\","
                         + "\"Resource\":\"acs:oss:*:*:bucket-" + i + "/*\"}]}";
-                flood.add(pacer.schedule(() -> postPolicy(flooder, policy), i * spacingMicros, TimeUnit.MICROSECONDS));
+                pacer.schedule(() -> flood.add(postPolicyAsync(flooder, policy)), i * spacingMicros, TimeUnit.MICROSECONDS);
             }
             // Four waves of five first requests, spread over the flood.
             for (int wave = 0; wave < 4; wave++) {
@@ -129,10 +155,11 @@ class MintFloodTest {
             for (Future<Response> f : firsts) {
                 coldAnswers.add(f.get(60, TimeUnit.SECONDS));
             }
+            Lab.await(() -> flood.size() == floodRequests, "every flood request sent");
             Map<Integer, Integer> floodStatuses = new TreeMap<>();
-            List<Response> floodAnswers = new ArrayList<>();
-            for (Future<Response> f : flood) {
-                Response r = f.get(60, TimeUnit.SECONDS);
+            List<java.net.http.HttpResponse<String>> floodAnswers = new ArrayList<>();
+            for (var f : List.copyOf(flood)) {
+                var r = f.get(60, TimeUnit.SECONDS);
                 floodAnswers.add(r);
                 floodStatuses.merge(r.statusCode(), 1, Integer::sum);
             }
@@ -149,21 +176,27 @@ class MintFloodTest {
 
             assertThat(coldAnswers).allSatisfy(r -> assertThat(r.statusCode()).as(r.asString()).isEqualTo(200));
             for (int c = 0; c < coldCallers; c++) {
-                assertThat(sts.callCount(Lab.session(prefix + "cold-" + c))).isEqualTo(1);
+                assertThat(sts.callCount(Lab.session(prefix + "cold-" + c))).isBetween(1L, (long) MAX_ATTEMPTS);
             }
-            assertThat(floodStatuses.keySet()).containsOnly(200, 429);
+            // The flooder's own extra variants wait behind cold callers and may run out of budget
+            // wait (503); every mint it starts, answered 200 or 503, counts against its limits.
+            assertThat(floodStatuses.keySet()).isSubsetOf(200, 429, 503);
             int flooderOk = floodStatuses.getOrDefault(200, 0);
             int flooderThrottled = floodStatuses.getOrDefault(429, 0);
+            int flooderMints = flooderOk + floodStatuses.getOrDefault(503, 0);
             assertThat(flooderOk).isBetween(1, MAX_VARIANTS);
-            assertThat(flooderThrottled).isEqualTo(floodRequests - flooderOk);
+            assertThat(flooderMints).isLessThanOrEqualTo(MINTS_PER_MINUTE + (int) Math.ceil(seconds / 60 * MINTS_PER_MINUTE));
+            assertThat(flooderThrottled).isEqualTo(floodRequests - flooderMints);
             assertThat(floodAnswers).filteredOn(r -> r.statusCode() == 429).allSatisfy(r -> {
-                assertThat(r.<String>path("code")).isEqualTo("Throttling");
-                assertThat(r.header("Retry-After")).isNotNull();
+                assertThat(r.body()).contains("\"code\":\"Throttling\"");
+                assertThat(r.headers().firstValue("Retry-After")).isPresent();
             });
             assertThat(refused).isEqualTo(flooderThrottled);
-            // Every STS call is a credential someone got; together within the budget.
-            assertThat(flooderCalls).isEqualTo(flooderOk);
-            assertThat(calls).isEqualTo(coldCallers + flooderOk);
+            // The flooder's calls are bounded by its admitted mints (a retry only after an attempt failed),
+            // and all calls together stay within the budget.
+            assertThat(flooderCalls).isBetween((long) flooderOk, (long) flooderMints * MAX_ATTEMPTS);
+            assertThat(calls).isEqualTo(flooderCalls + java.util.stream.IntStream.range(0, coldCallers)
+                    .mapToLong(c -> sts.callCount(Lab.session(prefix + "cold-" + c))).sum());
             assertThat((double) calls).isLessThanOrEqualTo(1 + BUDGET * seconds);
             assertQuietLog(seconds);
         } finally {
@@ -215,13 +248,13 @@ class MintFloodTest {
         assertQuietLog(seconds);
     }
 
-    /** No ERROR at all, and at most one WARN of each kind (logger and message) per second of the run. */
+    /** No ERROR at all, and at most one WARN of each kind (logger) per second of the run. */
     private void assertQuietLog(double seconds) {
         assertThat(records).filteredOn(r -> r.getLevel().intValue() >= Level.SEVERE.intValue())
                 .extracting(r -> r.getLoggerName() + ": " + r.getMessage()).isEmpty();
         Map<String, Integer> warnings = new TreeMap<>();
         records.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
-                .forEach(r -> warnings.merge(r.getLoggerName() + ": " + r.getMessage(), 1, Integer::sum));
+                .forEach(r -> warnings.merge(r.getLoggerName(), 1, Integer::sum));
         System.out.printf("[mint-flood] WARN lines by kind over %.1f s: %s%n", seconds, warnings);
         assertThat(warnings).allSatisfy((kind, n) -> assertThat(n).as(kind).isLessThanOrEqualTo((int) Math.ceil(seconds) + 1));
     }

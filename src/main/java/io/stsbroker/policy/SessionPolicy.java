@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  */
 public final class SessionPolicy {
 
-    /** STS's limit on a session policy, applied to the canonical text (what is sent). */
+    /** STS's limit on a session policy, applied to the text as given and to the canonical text (what is sent). */
     public static final int MAX_CHARS = 2048;
 
     private static final JsonMapper JSON = JsonMapper.builder()
@@ -48,7 +48,7 @@ public final class SessionPolicy {
      * @throws IllegalArgumentException saying why STS would refuse it (never quoting it)
      */
     public static String canonical(String policy) {
-        if (policy.isBlank()) {
+        if (policy.isBlank() || policy.length() > MAX_CHARS) {
             throw new IllegalArgumentException("a session policy is 1.." + MAX_CHARS + " characters of JSON");
         }
         JsonNode node;
@@ -68,7 +68,8 @@ public final class SessionPolicy {
             throw new IllegalStateException("a parsed JSON tree always serialises");
         }
         if (canonical.length() > MAX_CHARS) {
-            throw new IllegalArgumentException("a session policy is 1.." + MAX_CHARS + " characters (without whitespace)");
+            // Possible only through numbers written short (1e300 becomes 301 digits).
+            throw new IllegalArgumentException("a session policy is 1.." + MAX_CHARS + " characters, also once canonical");
         }
         return canonical;
     }

@@ -49,12 +49,12 @@ class SessionPolicyTest {
     }
 
     @Test
-    void theLimitAppliesToTheCanonicalText() {
-        String value = "x".repeat(SessionPolicy.MAX_CHARS - 8);
-        String spacious = "{ \"a\" :   \"" + value + "\"   }";
-        assertThat(spacious.length()).isGreaterThan(SessionPolicy.MAX_CHARS);
-        assertThat(SessionPolicy.canonical(spacious)).hasSize(SessionPolicy.MAX_CHARS);
-        assertThat(catchThrowable(() -> SessionPolicy.canonical("{\"a\":\"" + value + "x\"}")))
-                .hasMessageContaining("2048");
+    void theLimitAppliesAsGivenAndOnceCanonical() {
+        String atLimit = "{\"a\":\"" + "x".repeat(SessionPolicy.MAX_CHARS - 8) + "\"}";
+        assertThat(atLimit).hasSize(SessionPolicy.MAX_CHARS);
+        assertThat(SessionPolicy.canonical(atLimit)).isEqualTo(atLimit);
+        assertThat(catchThrowable(() -> SessionPolicy.canonical(" " + atLimit))).hasMessageContaining("2048");
+        // Short as written, 3001 digits once written plain.
+        assertThat(catchThrowable(() -> SessionPolicy.canonical("{\"a\":1.5e3000}"))).hasMessageContaining("2048");
     }
 }

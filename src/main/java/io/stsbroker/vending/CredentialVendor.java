@@ -18,6 +18,7 @@ import io.stsbroker.sts.AssumeRoleRequest;
 import io.stsbroker.sts.StsCredentials;
 import io.stsbroker.sts.StsException;
 import io.stsbroker.sts.UpstreamErrors;
+import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
@@ -48,6 +49,7 @@ import java.util.concurrent.TimeUnit;
  * before other upstream calls in the budget. A request answered from the cache, or joining a mint
  * already in progress, never gets there.
  */
+@Startup // its settings (failure-ttl, mint limits) are checked at start-up, not at the first request
 @Singleton
 public class CredentialVendor {
 

@@ -52,12 +52,14 @@ class MintFloodTest {
     public static class SmallBudget implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            // Generous waits: on a machine shared by many test runs the event loop can stall for
-            // seconds, and what is tested here is who gets the budget, not how fast.
+            // Generous waits: on a machine shared by many test runs the whole JVM was seen to stall
+            // for 4 s in the full suite, and what is tested here is who gets the budget, not how
+            // fast. (Without the mint limits the flood still fills even a 15 s queue within about
+            // a second: 150 new policies a second against 10 calls a second.)
             return Map.of("broker.sts.max-calls-per-second", Integer.toString(BUDGET),
-                    "broker.sts.budget-wait", "5s",
+                    "broker.sts.budget-wait", "15s",
                     "broker.sts.timeout", "10s",
-                    "broker.request-timeout", "20s");
+                    "broker.request-timeout", "30s");
         }
     }
 
@@ -220,29 +222,28 @@ class MintFloodTest {
     @Test
     void aFloodOfColdCallersBeyondTheBudgetIsCountedNotLoggedLineByLine() throws Exception {
         String prefix = getClass().getSimpleName() + "-burst-";
-        int callers = 80;
+        // 10 calls a second for at most 15 s serve about 150; the rest must be refused.
+        int callers = 250;
         double rejectedBefore = counter("broker.upstream.budget", "result", "rejected");
-        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        List<java.net.http.HttpRequest> requests = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            requests.add(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                            "http://localhost:" + io.restassured.RestAssured.port + "/v1/credentials/" + Lab.ROLE))
+                    .header("Authorization", caller(prefix + i)).GET().build());
+        }
         long start = System.nanoTime();
-        List<Response> answers = new ArrayList<>();
-        try {
-            List<Future<Response>> all = new ArrayList<>();
-            for (int i = 0; i < callers; i++) {
-                String token = caller(prefix + i);
-                all.add(pool.submit(() -> Lab.vend(token)));
-            }
-            for (Future<Response> f : all) {
-                answers.add(f.get(60, TimeUnit.SECONDS));
-            }
-        } finally {
-            pool.shutdownNow();
+        List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> all = requests.stream()
+                .map(r -> HTTP.sendAsync(r, java.net.http.HttpResponse.BodyHandlers.ofString())).toList();
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        for (var f : all) {
+            statuses.merge(f.get(90, TimeUnit.SECONDS).statusCode(), 1, Integer::sum);
         }
         Lab.quiesce(meters);
         double seconds = (System.nanoTime() - start) / 1e9;
-        long refused = answers.stream().filter(r -> r.statusCode() == 503).count();
-        System.out.printf("[mint-flood] %d cold callers at once, budget %d/s: %d x 503 in %.1f s%n", callers, BUDGET,
-                refused, seconds);
-        assertThat(answers).allSatisfy(r -> assertThat(r.statusCode()).isIn(200, 503));
+        int refused = statuses.getOrDefault(503, 0);
+        System.out.printf("[mint-flood] %d cold callers at once, budget %d/s: %s in %.1f s%n", callers, BUDGET,
+                statuses, seconds);
+        assertThat(statuses.keySet()).isSubsetOf(200, 503);
         assertThat(refused).as("the burst is beyond the budget's wait").isPositive();
         assertThat(counter("broker.upstream.budget", "result", "rejected") - rejectedBefore).isEqualTo(refused);
         assertQuietLog(seconds);

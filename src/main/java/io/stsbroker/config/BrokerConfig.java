@@ -283,6 +283,15 @@ public interface BrokerConfig {
         @WithName("failure-ttl")
         @WithDefault("10s")
         Duration failureTtl();
+
+        /**
+         * Distinct (durationSeconds, policy) variants of one role that one caller may hold at once,
+         * counting those being minted; a request for one more gets 429 {@code Throttling} until one
+         * of them leaves the cache at its floor. Default 10.
+         */
+        @WithName("max-variants-per-caller")
+        @WithDefault("10")
+        int maxVariantsPerCaller();
     }
 
     interface Audit {
@@ -309,5 +318,15 @@ public interface BrokerConfig {
         @WithName("max-callers")
         @WithDefault("100000")
         long maxCallers();
+
+        /**
+         * New credentials (AssumeRole calls that are not refreshes) one caller identity may cause per
+         * minute, as a bucket of this many refilled evenly over a minute; beyond it 429
+         * {@code Throttling} with {@code Retry-After}. Requests answered from the cache, joining a
+         * mint in progress, and background refreshes never count. Default 20.
+         */
+        @WithName("mints-per-caller")
+        @WithDefault("20")
+        int mintsPerCaller();
     }
 }

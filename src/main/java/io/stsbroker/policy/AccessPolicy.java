@@ -135,11 +135,12 @@ public class AccessPolicy {
                 throw new BrokerException(ErrorCode.INVALID_PARAMETER, "This role already has a session policy;"
                         + " STS takes only one, so a caller policy cannot be added.");
             }
-            String problem = RoleValidator.policyProblem(callerPolicy.get());
-            if (problem != null) {
-                throw new BrokerException(ErrorCode.INVALID_PARAMETER, "policy: " + problem + ".");
+            try {
+                // Canonical, so equal policies written differently share one cached credential.
+                policy = Optional.of(SessionPolicy.canonical(callerPolicy.get()));
+            } catch (IllegalArgumentException e) {
+                throw new BrokerException(ErrorCode.INVALID_PARAMETER, "policy: " + e.getMessage() + ".");
             }
-            policy = callerPolicy;
         }
         return new VendSpec(role, duration, policy);
     }

@@ -1,11 +1,10 @@
 package io.stsbroker.policy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stsbroker.config.BrokerConfig;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -17,13 +16,10 @@ final class RoleValidator {
     /** STS's own bounds on DurationSeconds. */
     static final Duration MIN_DURATION = Duration.ofSeconds(900);
     static final Duration MAX_DURATION = Duration.ofSeconds(43200);
-    /** STS's limit on a session policy. */
-    static final int MAX_POLICY_CHARS = 2048;
 
     private static final Pattern ROLE_NAME = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
     private static final Pattern ARN = Pattern.compile("acs:ram::[0-9]{1,32}:role/[A-Za-z0-9.@_-]{1,64}");
     private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BrokerConfig.Cache cache;
 
@@ -59,7 +55,8 @@ final class RoleValidator {
             throw bad(prefix + "duration", d,
                     "must be above broker.cache.refresh-ahead (" + cache.refreshAhead() + ")");
         }
-        rc.policy().ifPresent(p -> checkPolicy(prefix + "policy", p));
+        // Stored and sent in canonical form, like a caller's policy (see SessionPolicy).
+        Optional<String> policy = rc.policy().map(p -> canonicalPolicy(prefix + "policy", p));
         rc.externalId().ifPresent(e -> {
             if (!EXTERNAL_ID.matcher(e).matches()) {
                 throw bad(prefix + "external-id", e, "must be 2..1224 characters of [A-Za-z0-9_+=,.@:/-]");
@@ -71,27 +68,15 @@ final class RoleValidator {
             }
             return IdentityPattern.of(s.strip());
         }).toList();
-        return new Role(name, rc.arn(), d, rc.policy(), rc.externalId(), allow);
+        return new Role(name, rc.arn(), d, policy, rc.externalId(), allow);
     }
 
-    /** Also used for caller-supplied policies, so both follow STS's rules. */
-    static void checkPolicy(String property, String policy) {
-        String problem = policyProblem(policy);
-        if (problem != null) {
-            throw bad(property, abbreviate(policy), problem);
-        }
-    }
-
-    /** Why STS would refuse {@code policy} as a session policy, or null when it would not. */
-    static String policyProblem(String policy) {
-        if (policy.isEmpty() || policy.length() > MAX_POLICY_CHARS) {
-            return "a session policy is 1.." + MAX_POLICY_CHARS + " characters";
-        }
+    /** The canonical form of a configured policy, or a start-up failure naming the property. */
+    static String canonicalPolicy(String property, String policy) {
         try {
-            JsonNode node = JSON.readTree(policy);
-            return node != null && node.isObject() ? null : "a session policy must be a JSON object";
-        } catch (Exception e) {
-            return "a session policy must be a JSON object";
+            return SessionPolicy.canonical(policy);
+        } catch (IllegalArgumentException e) {
+            throw bad(property, abbreviate(policy), e.getMessage());
         }
     }
 

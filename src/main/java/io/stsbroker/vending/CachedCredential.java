@@ -8,7 +8,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A cache entry: the credentials, the AssumeRole request that minted them (so a refresh can repeat
- * it), and when a background refresh may start.
+ * it), and when a background refresh may start; or, for a mint that failed, only the failure.
+ *
+ * <p>A failed mint completes the cache's future normally with a {@linkplain #failed failure entry}
+ * that expires at once ({@link CredentialExpiry}), rather than failing the future: every caller
+ * waiting on that mint still gets the failure, and Caffeine does not log each one at WARN with a
+ * stack trace ("Exception thrown during asynchronous load"), which under a flood was hundreds of
+ * lines a second for outcomes already counted in metrics.
  *
  * <p>Only the refresh gate is mutable: it spaces out refresh attempts after a failure, so a hot key
  * whose refreshes keep failing does not send STS one call per request.
@@ -20,13 +26,30 @@ final class CachedCredential {
     private final String roleName;
     private final AtomicLong nextRefreshMillis;
     private final Renderings renderings = new Renderings();
+    private final Throwable failure;
     private volatile int failedRefreshes;
 
     CachedCredential(AssumeRoleRequest request, StsCredentials credentials, String roleName, Instant refreshAt) {
+        this(request, credentials, roleName, new AtomicLong(refreshAt.toEpochMilli()), null);
+    }
+
+    private CachedCredential(AssumeRoleRequest request, StsCredentials credentials, String roleName,
+                             AtomicLong nextRefreshMillis, Throwable failure) {
         this.request = request;
         this.credentials = credentials;
         this.roleName = roleName;
-        this.nextRefreshMillis = new AtomicLong(refreshAt.toEpochMilli());
+        this.nextRefreshMillis = nextRefreshMillis;
+        this.failure = failure;
+    }
+
+    /** The outcome of a mint that failed: no credentials, expired as soon as it is stored. */
+    static CachedCredential failed(AssumeRoleRequest request, String roleName, Throwable failure) {
+        return new CachedCredential(request, null, roleName, new AtomicLong(Long.MAX_VALUE), failure);
+    }
+
+    /** Why the mint failed, or null for an entry that holds credentials. */
+    Throwable failure() {
+        return failure;
     }
 
     AssumeRoleRequest request() {
@@ -61,6 +84,7 @@ final class CachedCredential {
 
     @Override
     public String toString() {
-        return "CachedCredential[" + credentials + ", session=" + request.roleSessionName() + "]";
+        return failure != null ? "CachedCredential[failed: " + failure.getClass().getSimpleName() + "]"
+                : "CachedCredential[" + credentials + ", session=" + request.roleSessionName() + "]";
     }
 }

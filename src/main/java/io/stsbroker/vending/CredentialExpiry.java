@@ -7,7 +7,7 @@ import java.time.Duration;
 
 /**
  * Expires each entry when its credential has {@code min-remaining} left, measured back from the
- * credential's own expiration on the broker's {@link Clock}.
+ * credential's own expiration on the broker's {@link Clock}; a failed mint's entry at once.
  *
  * <p><b>Note:</b> Caffeine passes ticker nanoseconds, not wall-clock time; the ticker is derived
  * from the same clock, so durations computed here from the clock agree with it.
@@ -23,6 +23,9 @@ final class CredentialExpiry implements Expiry<CredentialKey, CachedCredential> 
     }
 
     long nanosUntilFloor(CachedCredential value) {
+        if (value.failure() != null) {
+            return 0; // a failed mint is answered to those waiting on it, never to later requests
+        }
         Duration left = Duration.between(clock.instant(), value.credentials().expiration().minus(minRemaining));
         return left.isNegative() ? 0 : left.toNanos();
     }

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -18,6 +19,7 @@ import io.stsbroker.sts.AssumeRoleRequest;
 import io.stsbroker.sts.StsCredentials;
 import io.stsbroker.sts.StsException;
 import io.stsbroker.sts.UpstreamErrors;
+import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
@@ -42,7 +44,13 @@ import java.util.concurrent.TimeUnit;
  * is remembered per key for {@code broker.cache.failure-ttl} and answered from memory meanwhile, so
  * a caller retrying a denied role in a loop costs STS one call per TTL. Transient failures are
  * never remembered: the next request tries again (within the upstream budget).
+ *
+ * <p>A request that would start a new mint first passes {@link MintAdmission} (per-caller limits on
+ * mints and on variants held, 429 beyond them); a caller's first credential for a role then goes
+ * before other upstream calls in the budget. A request answered from the cache, or joining a mint
+ * already in progress, never gets there.
  */
+@Startup // its settings (failure-ttl, mint limits) are checked at start-up, not at the first request
 @Singleton
 public class CredentialVendor {
 
@@ -60,6 +68,7 @@ public class CredentialVendor {
     private final Duration refreshAhead;
     private final Duration requestTimeout;
     private final AsyncLoadingCache<CredentialKey, CachedCredential> cache;
+    private final MintAdmission admission;
     /** Permanent refusals by key, for {@code failure-ttl}; null when that is zero. */
     private final Cache<CredentialKey, BrokerException> failures;
     private final Counter failureHits;
@@ -79,6 +88,8 @@ public class CredentialVendor {
         this.refreshAhead = config.cache().refreshAhead();
         this.requestTimeout = config.requestTimeout();
         Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
+        this.admission = new MintAdmission(config.rateLimit().mintsPerCaller(), config.cache().maxVariantsPerCaller(),
+                config.cache().maxEntries(), this::secondsHeld, meters);
         this.cache = Caffeine.newBuilder()
                 // Maintenance on the calling thread (see CallerRateLimiter); loads and refreshes
                 // never block it, they return the fetcher's future.
@@ -86,6 +97,12 @@ public class CredentialVendor {
                 .maximumSize(config.cache().maxEntries())
                 .ticker(ticker)
                 .expireAfter(new CredentialExpiry(clock, minRemaining))
+                // A refresh keeps the key (REPLACED); anything else frees a variant slot.
+                .removalListener((CredentialKey k, CachedCredential v, RemovalCause cause) -> {
+                    if (cause != RemovalCause.REPLACED && k != null) {
+                        admission.forget(k);
+                    }
+                })
                 .buildAsync(new Loader());
         Duration failureTtl = config.cache().failureTtl();
         if (failureTtl.isNegative()) {
@@ -127,11 +144,23 @@ public class CredentialVendor {
             }
         }
         misses.increment();
-        return cache.get(key, (k, executor) -> load(key, request))
+        CompletableFuture<CachedCredential> pending = cache.getIfPresent(key);
+        if (pending == null) {
+            // This request starts a mint (two racing for one new key may both be counted).
+            try {
+                pending = admission.admit(key, priority -> cache.get(key, (k, executor) -> load(key, request, priority)));
+            } catch (BrokerException refused) {
+                return CompletableFuture.failedFuture(refused);
+            }
+        }
+        return pending
                 .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((entry, failure) -> {
                     if (failure != null) {
                         throw asBrokerException(failure);
+                    }
+                    if (entry.failure() != null) {
+                        throw asBrokerException(entry.failure());
                     }
                     if (!aboveFloor(entry)) {
                         throw new BrokerException(ErrorCode.UPSTREAM_UNAVAILABLE,
@@ -156,7 +185,7 @@ public class CredentialVendor {
             return null;
         }
         CachedCredential entry = present.join();
-        return aboveFloor(entry) ? new Warm(key, entry, request) : null;
+        return entry.failure() == null && aboveFloor(entry) ? new Warm(key, entry, request) : null;
     }
 
     /** A credential found in the cache above its floor: {@link #handOut()} counts the hit and may start a refresh. */
@@ -193,6 +222,23 @@ public class CredentialVendor {
         return keys.size();
     }
 
+    /** For {@link MintAdmission}: seconds until {@code key} leaves the cache, 0 while minting, -1 when not held. */
+    private long secondsHeld(CredentialKey key) {
+        CompletableFuture<CachedCredential> f = cache.getIfPresent(key);
+        if (f == null || f.isCompletedExceptionally()) {
+            return -1;
+        }
+        if (!f.isDone()) {
+            return 0;
+        }
+        CachedCredential entry = f.join();
+        if (entry == null || entry.failure() != null) {
+            return -1;
+        }
+        long s = Duration.between(clock.instant(), entry.credentials().expiration().minus(minRemaining)).toSeconds();
+        return s < 0 ? -1 : s;
+    }
+
     private boolean aboveFloor(CachedCredential entry) {
         return entry.credentials().expiration().minus(minRemaining).isAfter(clock.instant());
     }
@@ -220,10 +266,10 @@ public class CredentialVendor {
         }
     }
 
-    private CompletableFuture<CachedCredential> load(CredentialKey key, VendRequest request) {
+    private CompletableFuture<CachedCredential> load(CredentialKey key, VendRequest request, FetchPriority priority) {
         AssumeRoleRequest call = new AssumeRoleRequest(request.roleArn(), request.sessionName(), request.duration(),
                 request.sessionPolicy(), request.externalId());
-        return fetcher.fetch(call)
+        return fetcher.fetch(call, priority)
                 .map(creds -> {
                     audit.record(new AuditLog.Event("mint", "Success", request.requestId(), request.identity(),
                             request.roleName(), call.roleSessionName(), creds.accessKeyId(), creds.expiration(), null));
@@ -234,6 +280,7 @@ public class CredentialVendor {
                     audit.record(new AuditLog.Event("mint", failureCode(t), request.requestId(),
                             request.identity(), request.roleName(), call.roleSessionName(), null, null, t.getMessage()));
                 })
+                .onFailure().recoverWithItem(t -> CachedCredential.failed(call, request.roleName(), t))
                 .subscribeAsCompletionStage();
     }
 
@@ -257,7 +304,7 @@ public class CredentialVendor {
         @Override
         public CompletableFuture<CachedCredential> asyncReload(CredentialKey key, CachedCredential old,
                                                                java.util.concurrent.Executor executor) {
-            return fetcher.fetch(old.request())
+            return fetcher.fetch(old.request(), FetchPriority.DEFERRABLE)
                     .map(creds -> {
                         refreshOk.increment();
                         audit.record(new AuditLog.Event("mint", "Success", "refresh", key.identity(), old.roleName(),

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.stsbroker.error.BrokerException;
 import io.stsbroker.error.ErrorCode;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,10 +40,24 @@ import java.util.function.IntSupplier;
  * in the HTTP client's connection queue and leave in a bunch when a slow STS answers several
  * together, and STS would count more calls in a second than the rate (seen with the benchmark's
  * upstream proxy: 88 arrivals in one second at a rate of 50).
+ *
+ * <p>Waiters have a {@link FetchPriority}: while a {@link FetchPriority#COLD} attempt waits, no
+ * {@link FetchPriority#DEFERRABLE} one takes a token, and a cold attempt judges its queue by the
+ * cold waiters ahead of it only. So a caller asking for its first credential is served before a
+ * flood of extra variants or a wave of refreshes, and is refused only when cold callers alone
+ * fill the wait.
+ *
+ * <p>A refusal is counted ({@code broker_upstream_budget_total{result="rejected"}}) and logged at
+ * WARN at most once a second, with the number refused since the last line.
  */
 final class UpstreamBudget {
 
-    private static final long MIN_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final Logger LOG = Logger.getLogger(UpstreamBudget.class);
+    /**
+     * The shortest timer: Quarkus's worker pool schedules on Vert.x timers, which refuse delays
+     * under 1 ms ({@code IllegalArgumentException}).
+     */
+    static final long MIN_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final int callsPerSecond;
     private final long maxWaitNanos;
@@ -50,6 +65,8 @@ final class UpstreamBudget {
     private final Bucket bucket;
     private final ScheduledExecutorService scheduler;
     private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicInteger waitingCold = new AtomicInteger();
+    private final ThrottledLog refusals = new ThrottledLog(LOG, Duration.ofSeconds(1));
     private final IntSupplier inFlight;
     private final int maxInFlight;
     private final Counter immediate;
@@ -95,28 +112,43 @@ final class UpstreamBudget {
                 .description("AssumeRole attempts waiting for the upstream call budget").register(meters);
     }
 
-    /**
-     * Completes when one attempt may be sent: at once when a token is free, otherwise after a
-     * non-blocking wait of at most {@code maxWait} that ends before {@code deadlineNanos}
-     * ({@link System#nanoTime()} scale). Fails with 503 {@code UpstreamUnavailable} when no token
-     * comes in time. Lazy: each subscription asks for its own token.
-     */
+    /** {@link #acquire(long, FetchPriority)} for a {@link FetchPriority#COLD} attempt. */
     Uni<Void> acquire(long deadlineNanos) {
+        return acquire(deadlineNanos, FetchPriority.COLD);
+    }
+
+    /**
+     * Completes when one attempt may be sent: at once when a token is free (and, for a deferrable
+     * attempt, no cold one waits), otherwise after a non-blocking wait of at most {@code maxWait}
+     * that ends before {@code deadlineNanos} ({@link System#nanoTime()} scale). Fails with 503
+     * {@code UpstreamUnavailable} when no token comes in time. Lazy: each subscription asks for its
+     * own token.
+     */
+    Uni<Void> acquire(long deadlineNanos, FetchPriority priority) {
+        boolean cold = priority == FetchPriority.COLD;
         return Uni.createFrom().deferred(() -> {
-            if (inFlight.getAsInt() < maxInFlight && bucket.tryConsume(1)) {
+            if (inFlight.getAsInt() < maxInFlight && (cold || waitingCold.get() == 0) && bucket.tryConsume(1)) {
                 immediate.increment();
                 return Uni.createFrom().voidItem();
             }
             long now = System.nanoTime();
             long giveUpAt = Math.min(now + maxWaitNanos, deadlineNanos);
-            long queue = (waiting.get() + 1L) * nanosPerToken;
+            long queue = queueAhead(cold);
             if (now + queue > giveUpAt) {
                 return Uni.createFrom().failure(exhausted(queue));
             }
             waiting.incrementAndGet();
-            return waitForToken(giveUpAt)
+            if (cold) {
+                waitingCold.incrementAndGet();
+            }
+            return waitForToken(giveUpAt, cold)
                     .onItem().invoke(() -> delayed.increment())
-                    .onTermination().invoke(waiting::decrementAndGet);
+                    .onTermination().invoke(() -> {
+                        waiting.decrementAndGet();
+                        if (cold) {
+                            waitingCold.decrementAndGet();
+                        }
+                    });
         });
     }
 
@@ -124,12 +156,18 @@ final class UpstreamBudget {
         return callsPerSecond;
     }
 
+    /** How long a new waiter would queue: behind every waiter, or behind the cold ones only if it is cold. */
+    private long queueAhead(boolean cold) {
+        return ((cold ? waitingCold.get() : waiting.get()) + 1L) * nanosPerToken;
+    }
+
     /** Sleeps (without a thread) until the next token is due, then tries to take it; repeats until {@code giveUpAt}. */
-    private Uni<Void> waitForToken(long giveUpAt) {
+    private Uni<Void> waitForToken(long giveUpAt, boolean cold) {
         return Uni.createFrom().deferred(() -> {
             long untilToken;
-            if (inFlight.getAsInt() >= maxInFlight) {
-                untilToken = nanosPerToken; // no connection free: look again in a token's time
+            if (inFlight.getAsInt() >= maxInFlight || (!cold && waitingCold.get() > 0)) {
+                // No connection free, or a cold caller waits: look again in a token's time.
+                untilToken = nanosPerToken;
             } else {
                 ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
                 if (probe.isConsumed()) {
@@ -137,22 +175,24 @@ final class UpstreamBudget {
                 }
                 untilToken = probe.getNanosToWaitForRefill();
             }
-            long left = giveUpAt - System.nanoTime();
-            if (left <= 0) {
-                return Uni.createFrom().failure(exhausted((waiting.get() + 1L) * nanosPerToken));
-            }
             // Up to one token interval of jitter, so waiters do not all wake for the same token.
-            // At least 1 ms: Quarkus's worker pool schedules on Vert.x timers, which refuse shorter
-            // delays (a rate above 1,000/s would otherwise fail every wait).
             long nap = Math.max(MIN_NAP_NANOS, untilToken + ThreadLocalRandom.current().nextLong(nanosPerToken));
+            long left = giveUpAt - System.nanoTime();
+            if (left < MIN_NAP_NANOS) {
+                // Less time left than the shortest timer: this attempt's wait is over (a refusal, not a
+                // timer the scheduler would refuse).
+                return Uni.createFrom().failure(exhausted(queueAhead(cold)));
+            }
             return Uni.createFrom().voidItem()
                     .onItem().delayIt().onExecutor(scheduler).by(Duration.ofNanos(Math.min(nap, left)))
-                    .onItem().transformToUni(ignored -> waitForToken(giveUpAt));
+                    .onItem().transformToUni(ignored -> waitForToken(giveUpAt, cold));
         });
     }
 
     private BrokerException exhausted(long queueNanos) {
         rejected.increment();
+        refusals.warn("Upstream call budget spent (broker.sts.max-calls-per-second=%d): %d AssumeRole attempt(s)"
+                + " refused with 503 since the last line", callsPerSecond);
         Duration retryAfter = Duration.ofNanos(Math.max(TimeUnit.SECONDS.toNanos(1), queueNanos));
         return new BrokerException(ErrorCode.UPSTREAM_UNAVAILABLE,
                 "The broker's budget of calls to the token service is spent for now; try again shortly.",

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Fetches credentials from STS for the cache, for first requests and background refreshes alike:
  * <ul>
  *   <li>every attempt, retries included, first takes a token of the {@link UpstreamBudget}
- *       ({@code broker.sts.max-calls-per-second});</li>
+ *       ({@code broker.sts.max-calls-per-second}), at the fetch's {@link FetchPriority} (a cold
+ *       caller's first credential before extra variants and refreshes);</li>
  *   <li>only {@link UpstreamErrors.Kind#RETRYABLE} failures are retried, with Mutiny's exponential
  *       backoff: {@code broker.sts.retry-backoff} doubled per retry, at most 16 times it, with 50%
  *       jitter, for at most {@code broker.sts.max-attempts} attempts in all;</li>
@@ -90,12 +91,18 @@ class UpstreamFetcher {
                 .register(meters);
     }
 
+    /** {@link #fetch(AssumeRoleRequest, FetchPriority)} for a cold caller. */
     Uni<StsCredentials> fetch(AssumeRoleRequest request) {
+        return fetch(request, FetchPriority.COLD);
+    }
+
+    /** Fetches with every attempt taking its budget token at {@code priority}. */
+    Uni<StsCredentials> fetch(AssumeRoleRequest request, FetchPriority priority) {
         // deferred: every retry is a fresh subscription, so every attempt takes its own budget token
         // and is signed anew (new nonce, new timestamp).
         Uni<StsCredentials> call = Uni.createFrom().deferred(() -> {
             long deadlineNanos = System.nanoTime() + deadline.toNanos();
-            Uni<StsCredentials> attempt = Uni.createFrom().deferred(() -> budget.acquire(deadlineNanos)
+            Uni<StsCredentials> attempt = Uni.createFrom().deferred(() -> budget.acquire(deadlineNanos, priority)
                     .onItem().transformToUni(ignored -> attempt(request)));
             if (maxAttempts > 1) {
                 attempt = attempt.onFailure(UpstreamFetcher::retryable).retry()

@@ -50,7 +50,7 @@ class CredentialsResourceTest {
                 .body("expiration", matchesPattern(EXPIRATION))
                 .body("role", equalTo("search-reader"))
                 .body("roleArn", equalTo("acs:ram::1234567890123456:role/search-reader"))
-                .body("sessionName", matchesPattern("key@reporting-[0-9a-f]{8}"));
+                .body("sessionName", matchesPattern("key@reporting-[a-z2-7]{13}"));
     }
 
     @Test
@@ -208,6 +208,6 @@ class CredentialsResourceTest {
     @Test
     void externalIdRoleVendsForItsCaller() {
         given().header("Authorization", TestKeys.bearer(TestKeys.OPS)).get("/v1/credentials/partner-role")
-                .then().statusCode(200).body("sessionName", matchesPattern("key@ops-[0-9a-f]{8}"));
+                .then().statusCode(200).body("sessionName", matchesPattern("key@ops-[a-z2-7]{13}"));
     }
 }

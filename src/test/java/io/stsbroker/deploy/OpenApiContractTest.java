@@ -57,7 +57,7 @@ class OpenApiContractTest {
     private static final String CREDENTIALS = """
             {"accessKeyId":"STS.NUgYrLnoC37mZZCNnAbez2Ee5","accessKeySecret":"secret","securityToken":"token",
              "expiration":"2026-11-27T12:00:00Z","role":"search-reader",
-             "roleArn":"acs:ram::1234567890123456:role/search-reader","sessionName":"search.indexer-1a2b3c4d"}""";
+             "roleArn":"acs:ram::1234567890123456:role/search-reader","sessionName":"search.indexer-mfboxd3vnv7kf"}""";
     private static final String ALIBABA_URI = """
             {"Code":"Success","AccessKeyId":"STS.NUgYrLnoC37mZZCNnAbez2Ee5","AccessKeySecret":"secret",
              "SecurityToken":"token","Expiration":"2026-11-27T12:00:00Z"}""";

@@ -59,7 +59,8 @@ class RolesFileTest {
         assertThat(reader.grants("system:serviceaccount:other:indexer")).isFalse();
         Role writer = c.find("writer").orElseThrow();
         assertThat(writer.duration()).isEqualTo(Duration.ofHours(2));
-        assertThat(writer.policy()).hasValue("{\"Version\":\"1\",\"Statement\":[]}");
+        // Kept in canonical form (SessionPolicy): sorted keys, no whitespace.
+        assertThat(writer.policy()).hasValue("{\"Statement\":[],\"Version\":\"1\"}");
         assertThat(writer.externalId()).hasValue("12345");
         assertThat(writer.grants("apikey:a")).isTrue();
         assertThat(writer.grants("apikey:b")).isTrue();

@@ -106,6 +106,60 @@ class UpstreamBudgetTest {
         }
     }
 
+    /** Like Quarkus's worker pool, which schedules on Vert.x timers: a delay under 1 ms throws. */
+    private static ScheduledExecutorService vertxLikeScheduler() {
+        return new java.util.concurrent.ScheduledThreadPoolExecutor(1) {
+            @Override
+            public java.util.concurrent.ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+                if (unit.toNanos(delay) < TimeUnit.MILLISECONDS.toNanos(1)) {
+                    throw new IllegalArgumentException("Cannot schedule a timer with delay < 1 ms");
+                }
+                return super.schedule(command, delay, unit);
+            }
+        };
+    }
+
+    @Test
+    void aWaitWithLessThanOneMillisecondLeftEndsAsACountedRefusalNotAnUnexpectedError() {
+        ScheduledExecutorService vertxLike = vertxLikeScheduler();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try {
+            // Every connection busy, so each attempt waits; 10 us per token, so it may start waiting
+            // with well under a millisecond left before its deadline.
+            UpstreamBudget budget = new UpstreamBudget(100_000, Duration.ofSeconds(2), vertxLike, meters, () -> 1, 1);
+            int attempts = 20;
+            for (int i = 0; i < attempts; i++) {
+                Throwable t = catchThrowable(() -> budget.acquire(System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(600))
+                        .await().atMost(Duration.ofSeconds(3)));
+                assertThat(t).isInstanceOfSatisfying(BrokerException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_UNAVAILABLE);
+                    assertThat(e.retryAfter()).isPresent();
+                });
+            }
+            assertThat(meters.counter("broker.upstream.budget", "result", "rejected").count()).isEqualTo(attempts);
+        } finally {
+            vertxLike.shutdownNow();
+        }
+    }
+
+    @Test
+    void aColdAttemptTakesTheNextTokenAheadOfDeferrableOnesThatWaitedLonger() {
+        java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger(1);
+        UpstreamBudget budget = new UpstreamBudget(20, Duration.ofSeconds(5), scheduler, new SimpleMeterRegistry(),
+                inFlight::get, 1);
+        List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String name = "deferrable-" + i;
+            calls.add(budget.acquire(far(), FetchPriority.DEFERRABLE).invoke(() -> order.add(name)).subscribeAsCompletionStage());
+        }
+        calls.add(budget.acquire(far(), FetchPriority.COLD).invoke(() -> order.add("cold")).subscribeAsCompletionStage());
+        // The connection frees up only now: all four wait for the same tokens.
+        inFlight.set(0);
+        calls.forEach(c -> c.orTimeout(5, TimeUnit.SECONDS).join());
+        assertThat(order).hasSize(4).first().isEqualTo("cold");
+    }
+
     @Test
     void aCallThatWouldWaitLongerThanTheBoundFailsAtOnceWith503AndRetryAfter() {
         UpstreamBudget budget = budget(10, Duration.ofMillis(350));

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -219,7 +218,10 @@ class IsolationPropertyTest {
 
     private static String shortHash(String identity) throws RuntimeException {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8)), 0, 4);
+            // 65 bits: the first 13 base32 characters of the SHA-256, lowercase (see SessionNames).
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
+            return new org.apache.commons.codec.binary.Base32().encodeAsString(java.util.Arrays.copyOf(digest, 9))
+                    .substring(0, 13).toLowerCase(java.util.Locale.ROOT);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

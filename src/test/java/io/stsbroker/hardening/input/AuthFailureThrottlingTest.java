@@ -122,6 +122,10 @@ class AuthFailureThrottlingTest {
     private static double counter(String metrics, String outcome) {
         Matcher m = Pattern.compile("broker_auth_failures_total\\{[^}]*outcome=\"" + outcome + "\"[^}]*} ([0-9.E]+)")
                 .matcher(metrics);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+        double sum = 0; // one series per reason
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(1));
+        }
+        return sum;
     }
 }

@@ -99,6 +99,7 @@ class AuthFailureThrottlingTest {
         String metrics = given().get("/q/metrics").asString();
         assertThat(counter(metrics, "Unauthorized")).isGreaterThanOrEqualTo(6);
         assertThat(counter(metrics, "Throttling")).isGreaterThanOrEqualTo(4);
+        assertThat(metrics).containsPattern("broker_auth_failures_total\\{outcome=\"Throttling\",reason=\"throttled\"} [4-9]");
         System.out.printf("AuthFailureThrottlingTest: 5 failures/min; failures counted %d, requests throttled %d%n",
                 (long) counter(metrics, "Unauthorized"), (long) counter(metrics, "Throttling"));
     }

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.stsbroker.auth.AuthRefusals;
 import io.stsbroker.error.BrokerException;
 import io.stsbroker.error.ErrorCode;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -22,6 +24,9 @@ import java.util.concurrent.CompletionException;
 public class ExceptionMappers {
 
     private static final Logger LOG = Logger.getLogger(ExceptionMappers.class);
+
+    @Inject
+    AuthRefusals refusals;
 
     @ServerExceptionMapper
     public Response broker(BrokerException e, RoutingContext ctx) {
@@ -54,8 +59,10 @@ public class ExceptionMappers {
 
     @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
     public Response unauthorized(RuntimeException e, RoutingContext ctx) {
+        String requestId = RequestIds.of(ctx);
+        refusals.record(ctx, e, requestId); // e.g. no token for an @Authenticated resource: reason "missing"
         return ErrorResponses.response(new BrokerException(ErrorCode.UNAUTHORIZED,
-                ErrorResponses.defaultMessage(ErrorCode.UNAUTHORIZED)), RequestIds.of(ctx));
+                ErrorResponses.defaultMessage(ErrorCode.UNAUTHORIZED)), requestId);
     }
 
     @ServerExceptionMapper

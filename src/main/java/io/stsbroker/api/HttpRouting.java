@@ -6,6 +6,7 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.stsbroker.api.dto.ErrorBody;
+import io.stsbroker.auth.AuthRefusals;
 import io.stsbroker.config.BrokerConfig;
 import io.stsbroker.error.BrokerException;
 import io.stsbroker.error.ErrorCode;
@@ -13,6 +14,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -44,6 +46,8 @@ public class HttpRouting {
     private final boolean requireTls;
     private final int maxHeaderSize;
     private final long maxBodySize;
+    @Inject
+    AuthRefusals refusals;
 
     HttpRouting(BrokerConfig config,
                 @ConfigProperty(name = "quarkus.http.limits.max-header-size") MemorySize vertxMaxHeaderSize,
@@ -93,6 +97,7 @@ public class HttpRouting {
                     t == null ? "status " + ctx.statusCode() : t.getClass().getName());
             return;
         }
+        refusals.record(ctx, t, RequestIds.of(ctx)); // failed authentication: logged and counted with its reason
         if (t instanceof BrokerException b) {
             write(ctx, b.code(), b.getMessage(), b.retryAfter().orElse(null));
         } else if (t instanceof AuthenticationFailedException || t instanceof AuthenticationCompletionException

@@ -1,6 +1,5 @@
 package io.stsbroker.auth;
 
-import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
@@ -53,18 +52,18 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
         }
         if (ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION).size() > 1) {
             // Two mechanisms could each read a different one: refuse the ambiguity outright.
-            return Uni.createFrom().failure(new AuthenticationFailedException("more than one Authorization header"));
+            return Uni.createFrom().failure(Refusals.refused(RefusalReason.MALFORMED));
         }
         String token = BearerTokens.from(ctx);
         if (token == null) {
             return Uni.createFrom().optional(java.util.Optional.empty());
         }
         if (token.length() > maxTokenLength) {
-            return Uni.createFrom().failure(new AuthenticationFailedException("bearer token longer than broker.auth.max-token-length"));
+            return Uni.createFrom().failure(Refusals.refused(RefusalReason.TOO_LONG));
         }
         if (BearerTokens.isJwtShaped(token)) {
             if (!BearerTokens.isBase64UrlSegments(token)) {
-                return Uni.createFrom().failure(new AuthenticationFailedException("JWT-shaped token that is not base64url"));
+                return Uni.createFrom().failure(Refusals.refused(RefusalReason.MALFORMED));
             }
             return Uni.createFrom().optional(java.util.Optional.empty());
         }

@@ -1,6 +1,5 @@
 package io.stsbroker.auth;
 
-import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -32,6 +31,6 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
         // Hashing a key is microseconds of CPU: done on the calling (event-loop) thread.
         return registry.nameOf(request.key())
                 .map(name -> Uni.createFrom().item(Callers.identityOf(callerNamed(name))))
-                .orElseGet(() -> Uni.createFrom().failure(new AuthenticationFailedException("unknown API key")));
+                .orElseGet(() -> Uni.createFrom().failure(Refusals.refused(RefusalReason.UNKNOWN_API_KEY)));
     }
 }

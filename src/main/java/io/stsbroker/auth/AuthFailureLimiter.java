@@ -2,8 +2,6 @@ package io.stsbroker.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
@@ -54,10 +52,8 @@ public class AuthFailureLimiter {
     private final long intervalNanos;
     /** Per address: the GCRA "theoretical arrival time" in epoch nanoseconds. */
     private final Cache<String, long[]> buckets;
-    private final Counter rejected;
-    private final Counter throttled;
 
-    AuthFailureLimiter(BrokerConfig config, Clock clock, MeterRegistry meters) {
+    AuthFailureLimiter(BrokerConfig config, Clock clock) {
         this.clock = clock;
         this.maxPerMinute = config.auth().maxFailuresPerMinute();
         if (maxPerMinute < 0) {
@@ -72,8 +68,6 @@ public class AuthFailureLimiter {
                 // A bucket untouched for a window is full again: forgetting it changes nothing.
                 .expireAfterWrite(Duration.ofNanos(WINDOW_NANOS))
                 .build();
-        this.rejected = meters.counter("broker.auth.failures", "outcome", "Unauthorized");
-        this.throttled = meters.counter("broker.auth.failures", "outcome", "Throttling");
     }
 
     void checkEventsEnabled(@Observes StartupEvent ignored) {
@@ -96,7 +90,8 @@ public class AuthFailureLimiter {
         if (wait <= 0) {
             return Optional.empty();
         }
-        throttled.increment();
+        // Logged and counted (reason "throttled") by AuthRefusals where the 429 is written.
+        ctx.put(AuthRefusals.REASON_KEY, RefusalReason.THROTTLED);
         return Optional.of(new BrokerException(ErrorCode.THROTTLING,
                 "Too many failed authentications from this address; retry later.", null, Duration.ofNanos(wait), null));
     }
@@ -125,7 +120,6 @@ public class AuthFailureLimiter {
         if (maxPerMinute == 0 || ctx.request().getHeader(HttpHeaders.AUTHORIZATION) == null) {
             return;
         }
-        rejected.increment();
         String address = addressOf(ctx);
         long[] tat = buckets.get(address, a -> new long[] {Long.MIN_VALUE});
         long now = nanos(clock.instant());

@@ -1,6 +1,5 @@
 package io.stsbroker.auth;
 
-import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.SecurityIdentityAugmentor;
@@ -35,13 +34,18 @@ public class JwtCallerAugmentor implements SecurityIdentityAugmentor {
             return Uni.createFrom().item(identity);
         }
         String sub = jwt.getSubject();
-        if (sub == null || sub.isBlank() || sub.startsWith("apikey:") || sub.length() > 512) {
-            return Uni.createFrom().failure(new AuthenticationFailedException("JWT without a usable sub claim"));
+        if (sub == null || sub.isBlank() || sub.length() > 512) {
+            return Uni.createFrom().failure(Refusals.refused(RefusalReason.NO_SUBJECT));
+        }
+        if (sub.startsWith("apikey:")) {
+            return Uni.createFrom().failure(Refusals.refused(RefusalReason.RESERVED_SUBJECT));
         }
         SecurityIdentity augmented = QuarkusSecurityIdentity.builder(identity)
                 .addAttribute(Caller.ATTRIBUTE, new Caller(sub, Caller.Kind.JWT))
                 .build();
-        verified.remember(jwt.getRawToken(), augmented);
+        if (jwt instanceof VerifiedJwt v) {
+            verified.remember(jwt.getRawToken(), augmented, jwt.getExpirationTime(), v.keyFingerprint());
+        }
         return Uni.createFrom().item(augmented);
     }
 }

@@ -1,6 +1,7 @@
 package io.stsbroker.auth;
 
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.Config;
@@ -9,7 +10,10 @@ import org.eclipse.microprofile.config.ConfigValue;
 
 /**
  * Stops start-up when a JWT verification key is configured without both an expected issuer and
- * audiences: otherwise every token the cluster signs for any audience would be accepted.
+ * audiences (otherwise every token the cluster signs for any audience would be accepted), when the
+ * configured key content is unusable ({@link TrustedKeys}), or when SmallRye's own clock-skew
+ * settings are set: the broker's {@code broker.auth.expiry-skew} and {@code broker.auth.issued-at-skew}
+ * replace them, and a value that silently did nothing would mislead.
  */
 @Singleton
 public class JwtSettingsCheck {
@@ -19,11 +23,21 @@ public class JwtSettingsCheck {
     static final String ISSUER = "mp.jwt.verify.issuer";
     static final String AUDIENCES = "mp.jwt.verify.audiences";
 
-    void check(@Observes StartupEvent ignored, Config config) {
+    static final String[] REPLACED_SKEWS = {"mp.jwt.verify.clock.skew", "smallrye.jwt.expiration.grace"};
+
+    void check(@Observes StartupEvent ignored, Config config, TrustedKeys keys, JWTAuthContextInfo jwt) {
         String problem = problem(config);
         if (problem != null) {
             throw new IllegalStateException(problem);
         }
+        for (String skew : REPLACED_SKEWS) {
+            if (present(config, skew)) {
+                throw new IllegalStateException("Invalid configuration " + skew + "=" + config.getConfigValue(skew).getValue()
+                        + ": the broker ignores it; set broker.auth.expiry-skew (default 0s, for exp) and"
+                        + " broker.auth.issued-at-skew (default 60s, for nbf and iat) instead");
+            }
+        }
+        keys.prepare(jwt);
     }
 
     static String problem(Config config) {

@@ -102,6 +102,22 @@ public interface BrokerConfig {
         @WithName("verified-token-max-age")
         @WithDefault("5m")
         Duration verifiedTokenMaxAge();
+
+        /**
+         * How long after its {@code exp} a JWT is still accepted, for issuers whose clock runs behind
+         * the broker's. Default 0s: a token is refused from the second its {@code exp} names. At most 5m.
+         */
+        @WithName("expiry-skew")
+        @WithDefault("0s")
+        Duration expirySkew();
+
+        /**
+         * How far in the future a JWT's {@code nbf} and {@code iat} may lie, so that a token freshly
+         * issued by an issuer whose clock runs ahead of the broker's still works. Default 60s. At most 10m.
+         */
+        @WithName("issued-at-skew")
+        @WithDefault("60s")
+        Duration issuedAtSkew();
     }
 
     interface Admin {

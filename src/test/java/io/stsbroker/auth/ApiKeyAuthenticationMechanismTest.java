@@ -1,6 +1,5 @@
 package io.stsbroker.auth;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -33,7 +32,7 @@ class ApiKeyAuthenticationMechanismTest {
                 throw new UnsupportedOperationException(m.getName());
             });
     private final AuthFailureLimiter limiter = new AuthFailureLimiter(
-            FakeRequests.config("broker.auth.max-failures-per-minute", "2"), new MutableClock(), new SimpleMeterRegistry());
+            FakeRequests.config("broker.auth.max-failures-per-minute", "2"), new MutableClock());
     private final ApiKeyAuthenticationMechanism mechanism = new ApiKeyAuthenticationMechanism(limiter,
             FakeRequests.config());
 

@@ -1,6 +1,5 @@
 package io.stsbroker.auth;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stsbroker.error.BrokerException;
 import io.stsbroker.error.ErrorCode;
 import io.stsbroker.testing.MutableClock;
@@ -17,7 +16,7 @@ class AuthFailureLimiterTest {
 
     private AuthFailureLimiter limiter(int perMinute) {
         return new AuthFailureLimiter(FakeRequests.config("broker.auth.max-failures-per-minute", Integer.toString(perMinute)),
-                clock, new SimpleMeterRegistry());
+                clock);
     }
 
     private static io.vertx.ext.web.RoutingContext withToken(String address) {

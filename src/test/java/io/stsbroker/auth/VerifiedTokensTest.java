@@ -50,8 +50,8 @@ class VerifiedTokensTest {
         while (Instant.now().isBefore(exp.plusMillis(200))) {
             Thread.sleep(100);
         }
-        // Forgotten at exp: from here on the token goes back to SmallRye JWT, whose verdict (with its
-        // configured clock skew, mp.jwt.verify.clock.skew) is the broker's; the cache never extends it.
+        // Forgotten at exp (broker.auth.expiry-skew is 0s): from here on the token goes back to the full
+        // verification, which refuses it by the same rule (TokenTimes); the cache never extends it.
         assertThat(verified.find(token)).isNull();
     }
 }

@@ -99,6 +99,7 @@ class AuthFailureThrottlingTest {
         String metrics = given().get("/q/metrics").asString();
         assertThat(counter(metrics, "Unauthorized")).isGreaterThanOrEqualTo(6);
         assertThat(counter(metrics, "Throttling")).isGreaterThanOrEqualTo(4);
+        assertThat(metrics).containsPattern("broker_auth_failures_total\\{outcome=\"Throttling\",reason=\"throttled\"} [4-9]");
         System.out.printf("AuthFailureThrottlingTest: 5 failures/min; failures counted %d, requests throttled %d%n",
                 (long) counter(metrics, "Unauthorized"), (long) counter(metrics, "Throttling"));
     }
@@ -122,6 +123,10 @@ class AuthFailureThrottlingTest {
     private static double counter(String metrics, String outcome) {
         Matcher m = Pattern.compile("broker_auth_failures_total\\{[^}]*outcome=\"" + outcome + "\"[^}]*} ([0-9.E]+)")
                 .matcher(metrics);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+        double sum = 0; // one series per reason
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(1));
+        }
+        return sum;
     }
 }

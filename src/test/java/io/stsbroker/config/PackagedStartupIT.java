@@ -1,5 +1,6 @@
 package io.stsbroker.config;
 
+import io.stsbroker.testing.PackagedBroker;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -20,22 +20,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs the packaged jar in the production profile: bad configuration must stop start-up with a
- * non-zero exit naming the property (a {@code @QuarkusTest} cannot observe a failed start).
+ * non-zero exit naming the property (a {@code @QuarkusTest} cannot observe a failed start), and a
+ * good one serves health and metrics on the management interface, apart from the API.
  */
 class PackagedStartupIT {
 
-    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     record Run(int exitCode, String output) {
     }
 
     private static Run run(String... props) throws Exception {
-        assertThat(JAR).exists();
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Dquarkus.http.port=0", "-Dbroker.embedded-sts.port=0"));
-        cmd.addAll(List.of(props));
-        cmd.addAll(List.of("-jar", JAR.toString()));
+        assertThat(PackagedBroker.JAR).exists();
         File log = Files.createTempFile("broker-start", ".log").toFile();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+        Process p = new ProcessBuilder(PackagedBroker.command(List.of(props))).redirectErrorStream(true).redirectOutput(log).start();
         boolean exited = p.waitFor(60, TimeUnit.SECONDS);
         if (!exited) {
             p.destroyForcibly().waitFor();
@@ -44,8 +42,8 @@ class PackagedStartupIT {
         return new Run(exited ? p.exitValue() : Integer.MIN_VALUE, out);
     }
 
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static HttpResponse<String> get(URI uri) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -89,29 +87,34 @@ class PackagedStartupIT {
 
     @Test
     void embeddedProviderInProductionStartsWithAProminentWarning() throws Exception {
-        File log = Files.createTempFile("broker-start", ".log").toFile();
-        Process p = new ProcessBuilder(javaBin(), "-Dquarkus.http.port=0", "-Dbroker.embedded-sts.port=0",
-                "-Dbroker.sts.provider=embedded", "-jar", JAR.toString())
-                .redirectErrorStream(true).redirectOutput(log).start();
-        try {
-            String out = "";
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline && !out.contains("Listening on")) {
-                Thread.sleep(100);
-                out = Files.readString(log.toPath());
-            }
-            assertThat(out).contains("Listening on").containsIgnoringCase("embedded").contains("WARN");
-            String port = out.replaceAll("(?s).*Listening on: http://[^:]+:(\\d+).*", "$1");
-            HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/q/health/ready")).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(ready.statusCode()).isEqualTo(200);
-        } finally {
-            p.destroy();
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+        try (PackagedBroker broker = PackagedBroker.start(List.of("-Dbroker.sts.provider=embedded"))) {
+            assertThat(broker.output()).containsIgnoringCase("embedded").contains("WARN");
+            assertThat(get(broker.management().resolve("/q/health/ready")).statusCode()).isEqualTo(200);
         }
     }
 
+    @Test
+    void productionProfileServesHealthAndMetricsOnlyOnThePlainManagementPort() throws Exception {
+        try (PackagedBroker broker = PackagedBroker.start(List.of("-Dbroker.sts.provider=embedded"))) {
+            assertThat(broker.management()).isNotEqualTo(broker.api());
+            for (String path : List.of("/q/health/live", "/q/health/ready", "/q/health/started")) {
+                HttpResponse<String> health = get(broker.management().resolve(path));
+                assertThat(health.statusCode()).as(path).isEqualTo(200);
+                assertThat(health.body()).as(path).contains("\"UP\"");
+            }
+            HttpResponse<String> metrics = get(broker.management().resolve("/q/metrics"));
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("broker_cache_requests_total");
+
+            // The API port: the API and its contract, nothing operational.
+            for (String path : List.of("/q/health", "/q/health/live", "/q/health/ready", "/q/metrics")) {
+                assertThat(get(broker.api().resolve(path)).statusCode()).as("API port " + path).isEqualTo(404);
+            }
+            assertThat(get(broker.api().resolve("/q/openapi")).body()).startsWith("openapi:");
+            assertThat(get(broker.api().resolve("/api/v1/status")).statusCode()).isEqualTo(401);
+            // ... and the management port serves neither.
+            assertThat(get(broker.management().resolve("/q/openapi")).statusCode()).isEqualTo(404);
+            assertThat(get(broker.management().resolve("/api/v1/status")).statusCode()).isEqualTo(404);
+        }
+    }
 }

@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,9 +33,14 @@ class PackagedStartupIT {
     }
 
     private static Run run(String... props) throws Exception {
+        return run(Map.of(), props);
+    }
+
+    /** Runs the jar to its exit (at most 60 s). */
+    private static Run run(Map<String, String> env, String... props) throws Exception {
         assertThat(PackagedBroker.JAR).exists();
         File log = Files.createTempFile("broker-start", ".log").toFile();
-        Process p = new ProcessBuilder(PackagedBroker.command(List.of(props))).redirectErrorStream(true).redirectOutput(log).start();
+        Process p = PackagedBroker.processBuilder(List.of(props), env).redirectErrorStream(true).redirectOutput(log).start();
         boolean exited = p.waitFor(60, TimeUnit.SECONDS);
         if (!exited) {
             p.destroyForcibly().waitFor();
@@ -44,6 +51,11 @@ class PackagedStartupIT {
 
     private static HttpResponse<String> get(URI uri) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String sha256Hex(String s) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -86,10 +98,78 @@ class PackagedStartupIT {
     }
 
     @Test
+    void alibabaProviderWithoutRrsaRefusesToStartNamingTheIdentitySetting() throws Exception {
+        // An AccessKey in the environment is what the default chain would have fallen back to.
+        Run r = run(Map.of("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIexample", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "s3cr3t-value"),
+                "-Dbroker.sts.provider=alibaba", "-Dbroker.sts.endpoint=https://127.0.0.1:1");
+        assertThat(r.exitCode()).as(r.output()).isNotEqualTo(0).isNotEqualTo(Integer.MIN_VALUE);
+        assertThat(r.output()).contains("broker.sts.identity=rrsa")
+                .contains("missing ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE")
+                .doesNotContain("s3cr3t-value");
+    }
+
+    /**
+     * With the RRSA variables the broker starts, exchanges the projected token for its own identity
+     * (AssumeRoleWithOIDC, on broker.sts.endpoint) and signs AssumeRole with that identity: the whole
+     * path against a loopback HTTPS STS that checks both calls.
+     */
+    @Test
+    void alibabaProviderWithRrsaStartsAndSignsAssumeRoleWithTheRrsaIdentity() throws Exception {
+        Path token = Files.createTempFile("rrsa-token", ".jwt");
+        String projected = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6c3RzLWJyb2tlcjpzdHMtYnJva2VyIn0.c2ln";
+        Files.writeString(token, projected);
+        Map<String, String> env = Map.of(
+                "ALIBABA_CLOUD_ROLE_ARN", "acs:ram::1234567890123456:role/sts-broker",
+                "ALIBABA_CLOUD_OIDC_PROVIDER_ARN", "acs:ram::1234567890123456:oidc-provider/ack-rrsa-c0ffee",
+                "ALIBABA_CLOUD_OIDC_TOKEN_FILE", token.toString());
+        try (RrsaFakeSts sts = new RrsaFakeSts()) {
+            List<String> props = new ArrayList<>(sts.trustStoreProperties());
+            props.addAll(List.of("-Dbroker.sts.provider=alibaba", "-Dbroker.sts.endpoint=" + sts.endpoint(),
+                    "-Dbroker.roles.it-role.arn=acs:ram::1234567890123456:role/it-role",
+                    "-Dbroker.roles.it-role.allow=apikey:it",
+                    "-Dbroker.api-keys.it=" + sha256Hex("it-key")));
+            String out = startAndCheckReady(env, base -> {
+                HttpResponse<String> vend = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create(base + "/v1/credentials/it-role")).header("Authorization", "Bearer it-key")
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(vend.statusCode()).as(vend.body()).isEqualTo(200);
+                assertThat(vend.body()).contains(RrsaFakeSts.ROLE_KEY_ID);
+            }, props.toArray(String[]::new));
+
+            assertThat(out).contains("broker identity rrsa (role acs:ram::1234567890123456:role/sts-broker");
+            assertThat(sts.calls).allSatisfy(c -> assertThat(c.problem()).as(c.action()).isNull());
+            assertThat(sts.calls).filteredOn(c -> c.action().equals("AssumeRoleWithOIDC")).singleElement().satisfies(c -> {
+                assertThat(c.params()).containsEntry("OIDCToken", projected)
+                        .containsEntry("RoleArn", "acs:ram::1234567890123456:role/sts-broker")
+                        .containsEntry("OIDCProviderArn", "acs:ram::1234567890123456:oidc-provider/ack-rrsa-c0ffee");
+            });
+            assertThat(sts.calls).filteredOn(c -> c.action().equals("AssumeRole")).singleElement()
+                    .satisfies(c -> assertThat(c.params()).containsEntry("RoleArn", "acs:ram::1234567890123456:role/it-role"));
+        } finally {
+            Files.deleteIfExists(token);
+        }
+    }
+
+    @Test
     void embeddedProviderInProductionStartsWithAProminentWarning() throws Exception {
-        try (PackagedBroker broker = PackagedBroker.start(List.of("-Dbroker.sts.provider=embedded"))) {
-            assertThat(broker.output()).containsIgnoringCase("embedded").contains("WARN");
-            assertThat(get(broker.management().resolve("/q/health/ready")).statusCode()).isEqualTo(200);
+        String out = startAndCheckReady(Map.of(), base -> { }, "-Dbroker.sts.provider=embedded");
+        assertThat(out).containsIgnoringCase("embedded").contains("WARN");
+    }
+
+    interface WhileRunning {
+        void accept(String baseUrl) throws Exception;
+    }
+
+    /**
+     * Starts the jar, waits for it to listen, checks readiness on the management port, runs
+     * {@code whileRunning} with the API's base URL and stops it; returns its output.
+     */
+    private static String startAndCheckReady(Map<String, String> env, WhileRunning whileRunning, String... props) throws Exception {
+        try (PackagedBroker broker = PackagedBroker.start(List.of(props), env)) {
+            HttpResponse<String> ready = get(broker.management().resolve("/q/health/ready"));
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+            whileRunning.accept(broker.api().toString());
+            return broker.output();
         }
     }
 

@@ -93,7 +93,7 @@ class CallerExampleTest {
 
     @Test
     void callerPodsCarryTheLabelTheBrokersNetworkPolicyAdmits() {
-        NetworkPolicy np = Manifests.one(Manifests.render("k8s/overlays/prod"), NetworkPolicy.class);
+        NetworkPolicy np = BrokerDeploymentTest.ingressPolicy(Manifests.render("k8s/overlays/prod"));
         Map<String, String> admitted = np.getSpec().getIngress().get(0).getFrom().get(0).getPodSelector().getMatchLabels();
         Map<String, String> podLabels = Manifests.one(Manifests.render(DIR), Deployment.class)
                 .getSpec().getTemplate().getMetadata().getLabels();

@@ -51,6 +51,18 @@ public final class PackagedBroker implements AutoCloseable {
     }
 
     /**
+     * The jar's process for {@code props}, every port free, with {@code env} added to the environment
+     * and the test JVM's {@code ALIBABA_CLOUD_*} variables removed: a developer's own cloud identity
+     * must not reach a broker under test.
+     */
+    public static ProcessBuilder processBuilder(List<String> props, Map<String, String> env) {
+        ProcessBuilder pb = new ProcessBuilder(command(props));
+        pb.environment().keySet().removeIf(k -> k.startsWith("ALIBABA_CLOUD_"));
+        pb.environment().putAll(env);
+        return pb;
+    }
+
+    /**
      * Starts the jar and waits until Quarkus says where it listens; fails with everything the broker
      * printed when it exits or says nothing within 60 seconds.
      */
@@ -58,20 +70,13 @@ public final class PackagedBroker implements AutoCloseable {
         return start(props, Map.of());
     }
 
-    /**
-     * As {@link #start(List)}, with {@code env} added to the environment. The test JVM's
-     * {@code ALIBABA_CLOUD_*} variables are never passed on: a developer's own cloud identity must not
-     * reach a broker under test.
-     */
+    /** As {@link #start(List)}, the environment as {@link #processBuilder} makes it. */
     public static PackagedBroker start(List<String> props, Map<String, String> env) throws IOException, InterruptedException {
         if (!Files.isRegularFile(JAR)) {
             throw new AssertionError(JAR + " is missing: the packaged jar is built by `./mvnw package` before the ITs run");
         }
         Path log = Files.createTempFile("broker-packaged", ".log");
-        ProcessBuilder pb = new ProcessBuilder(command(props)).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("ALIBABA_CLOUD_"));
-        pb.environment().putAll(env);
-        Process p = pb.start();
+        Process p = processBuilder(props, env).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String out = "";
         while (System.nanoTime() < deadline && p.isAlive()) {

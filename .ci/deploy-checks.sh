@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Deployment-artefact checks: lint openapi.yaml (Redocly CLI) and the Dockerfiles
-# (dockerfile-utils), and make sure a kubectl with kustomize v5 is there for the Java deploy tests
-# (src/test/java/io/stsbroker/deploy, run by Maven), which render k8s/ with it.
+# (dockerfile-utils), and make sure a kubectl with kustomize v5 and promtool are there for the Java
+# deploy tests (src/test/java/io/stsbroker/deploy, run by Maven), which render k8s/ with kubectl and
+# check and unit-test the alert rules of k8s/monitoring with promtool.
 #
 #   bash .ci/deploy-checks.sh
 #
@@ -106,6 +107,26 @@ if [ -z "$KUBECTL" ]; then
   [ "$(kustomize_major "$KUBECTL")" -ge 5 ] || die "$KUBECTL does not embed kustomize v5"
 fi
 echo "deploy-checks: kubectl $KUBECTL ($("$KUBECTL" version --client 2>/dev/null | tr '\n' ' '))"
+
+# promtool, for the alert rules of k8s/monitoring: io.stsbroker.deploy.MonitoringRulesTest (run by
+# Maven) runs `promtool check rules` and `promtool test rules`. Debian's prometheus package brings it
+# (2.42 on bookworm). The package also installs the Prometheus server; a policy-rc.d answering 101
+# keeps its maintainer scripts from starting it, and nothing here ever does.
+PROMTOOL=${PROMTOOL:-$(command -v promtool || true)}
+if [ -z "$PROMTOOL" ]; then
+  echo "deploy-checks: no promtool; installing Debian's prometheus package"
+  added_policy=0
+  if [ ! -e /usr/sbin/policy-rc.d ] && [ "$(id -u)" = 0 ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod 0755 /usr/sbin/policy-rc.d
+    added_policy=1
+  fi
+  apt_install prometheus
+  [ "$added_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
+  PROMTOOL=$(command -v promtool || true)
+  [ -n "$PROMTOOL" ] || die "promtool not found after installing the prometheus package"
+fi
+echo "deploy-checks: promtool $PROMTOOL ($("$PROMTOOL" --version 2>&1 | head -n1))"
 
 # ---- checks -----------------------------------------------------------------------------------
 

@@ -280,7 +280,9 @@ wait_ready() {
   return 2
 }
 
-# start_broker NAME PORT PROPS XMX [ENV=VALUE...]: starts the broker jar, waits for readiness; sets STARTED_PID.
+# start_broker NAME MANAGEMENT_PORT PROPS XMX [ENV=VALUE...]: starts the broker jar, waits for readiness
+# on its management port (the prod profile serves health and metrics there, not on the API port);
+# sets STARTED_PID.
 start_broker() {
   local name=$1 port=$2 props=$3 xmx=$4 attempt rc prop dropped
   shift 4
@@ -291,7 +293,7 @@ start_broker() {
     rc=0; wait_ready "http://127.0.0.1:$port/q/health/ready" "$STARTED_PID" 120 || rc=$?
     if (( rc == 0 )); then
       PIDS+=("$STARTED_PID")
-      echo "$name: ready on 127.0.0.1:$port (pid $STARTED_PID)"
+      echo "$name: ready, management on 127.0.0.1:$port (pid $STARTED_PID)"
       return 0
     fi
     stop_pid "$STARTED_PID"
@@ -327,18 +329,21 @@ start_upstream() {
   [[ -n ${STS_PID:-} ]] && return 0
   say "upstream STS: a second broker's embedded STS"
   free_port STS_HTTP_PORT
+  free_port STS_MGMT_PORT
   free_port STS_PORT
   STS_AK="LTAIbench$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 15)"
   STS_SK=$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 30)
   cat > "$WORK/conf/sts.properties" <<EOF
 quarkus.http.host=127.0.0.1
 quarkus.http.port=$STS_HTTP_PORT
+quarkus.management.host=127.0.0.1
+quarkus.management.port=$STS_MGMT_PORT
 broker.sts.provider=embedded
 broker.embedded-sts.port=$STS_PORT
 broker.embedded-sts.access-key-id=$STS_AK
 broker.embedded-sts.access-key-secret=$STS_SK
 EOF
-  start_broker sts "$STS_HTTP_PORT" "$WORK/conf/sts.properties" 512m
+  start_broker sts "$STS_MGMT_PORT" "$WORK/conf/sts.properties" 512m
   STS_PID=$STARTED_PID
 }
 
@@ -361,13 +366,15 @@ start_proxy() {
   printf -v "$2" '%s' "$pid"
 }
 
-# main_props FILE PORT: the benchmark configuration of the broker on its embedded STS (production
+# main_props FILE PORT MANAGEMENT_PORT: the benchmark configuration of the broker on its embedded STS (production
 # profile otherwise: audit of mints and denials on, rate limiting on but raised so wrk measures the
 # vend path rather than 429s).
 main_props() {
   cat > "$1" <<EOF
 quarkus.http.host=127.0.0.1
 quarkus.http.port=$2
+quarkus.management.host=127.0.0.1
+quarkus.management.port=$3
 broker.sts.provider=embedded
 broker.embedded-sts.port=0
 broker.api-keys.bench=$API_KEY_SHA
@@ -388,9 +395,10 @@ BODY_NOTE=""
 # ------------------------------------------------------------------ throughput and amplification
 if has throughput || has amplification; then
   free_port MAIN_PORT
-  main_props "$WORK/conf/main.properties" "$MAIN_PORT"
+  free_port MAIN_MGMT_PORT
+  main_props "$WORK/conf/main.properties" "$MAIN_PORT" "$MAIN_MGMT_PORT"
   say "broker on its embedded STS"
-  start_broker broker "$MAIN_PORT" "$WORK/conf/main.properties" "$XMX"
+  start_broker broker "$MAIN_MGMT_PORT" "$WORK/conf/main.properties" "$XMX"
   MAIN_PID=$STARTED_PID
   MAIN=http://127.0.0.1:$MAIN_PORT
   KEY_BYTES=$(curl -sf -H "Authorization: Bearer $API_KEY" "$MAIN/v1/credentials/bench" -o "$WORK/credential.json" -w '%{size_download}') \
@@ -407,7 +415,7 @@ if has throughput; then
   start_baseline "$BASE_PORT" "$WORK/credential.json"
   BASE_PID=$STARTED_PID
   BASE=http://127.0.0.1:$BASE_PORT
-  M=$MAIN/q/metrics
+  M=http://127.0.0.1:$MAIN_MGMT_PORT/q/metrics
   {
     printf 'baseline\t%s\t%s\t-\t-\t-\t%s\n' "$BASE/baseline/static" "$BASE_PID" "minimal Quarkus app, static JSON, @NonBlocking, no auth"
     printf 'broker-key\t%s\t%s\t%s\t%s\t-\t%s\n' "$MAIN/v1/credentials/bench" "$MAIN_PID" "$WORK/tokens/key.tok" "$M" "GET /v1/credentials/bench, API key, cache warm"
@@ -463,15 +471,16 @@ if has amplification; then
   start_upstream
   start_proxy COLD_PROXY_PORT COLD_PROXY_PID
   free_port COLD_PORT
-  main_props "$WORK/conf/cold.properties" "$COLD_PORT"
+  free_port COLD_MGMT_PORT
+  main_props "$WORK/conf/cold.properties" "$COLD_PORT" "$COLD_MGMT_PORT"
   printf '%s\n' broker.sts.provider=alibaba "broker.sts.endpoint=http://127.0.0.1:$COLD_PROXY_PORT" >> "$WORK/conf/cold.properties"
-  start_broker cold "$COLD_PORT" "$WORK/conf/cold.properties" "$XMX" \
+  start_broker cold "$COLD_MGMT_PORT" "$WORK/conf/cold.properties" "$XMX" \
     ALIBABA_CLOUD_ACCESS_KEY_ID="$STS_AK" ALIBABA_CLOUD_ACCESS_KEY_SECRET="$STS_SK"
   COLD_PID=$STARTED_PID
-  tool Amplification --base "$MAIN" --role bench --keys "$WORK/keys" --run-id "$(date +%s)" \
+  tool Amplification --base "$MAIN" --metrics "http://127.0.0.1:$MAIN_MGMT_PORT/q/metrics" --role bench --keys "$WORK/keys" --run-id "$(date +%s)" \
     --tokens "$WORK/tokens/callers.tok" --stampede "$STAMPEDE" --trials "$STAMPEDE_TRIALS" --cold "$COLD" \
     --cold-concurrency "$COLD_CONCURRENCY" --budget "$STS_BUDGET" --budget-known "$BUDGET_KNOWN" \
-    --cold-base "http://127.0.0.1:$COLD_PORT" --upstream "http://127.0.0.1:$COLD_PROXY_PORT" \
+    --cold-base "http://127.0.0.1:$COLD_PORT" --cold-metrics "http://127.0.0.1:$COLD_MGMT_PORT/q/metrics" --upstream "http://127.0.0.1:$COLD_PROXY_PORT" \
     --out "$WORK/sections/2-amplification.md" --verdicts "$VERDICTS"
   stop_pid "$COLD_PID"
   stop_pid "$COLD_PROXY_PID"
@@ -483,14 +492,17 @@ fi
 if has startup; then
   say "start-up to ready (nothing else of the benchmark running)"
   free_port SU_PORT
-  main_props "$WORK/conf/startup.properties" "$SU_PORT"
+  free_port SU_MGMT_PORT
+  main_props "$WORK/conf/startup.properties" "$SU_PORT" "$SU_MGMT_PORT"
   props_to_args "$WORK/conf/startup.properties"
   ABS_APP=$REPO/$BROKER_APP
-  { echo "cwd=$ABS_APP"; printf '%s\n' java "${JVM_OPTS[@]}" "${PROP_ARGS[@]}" -jar quarkus-run.jar; } > "$WORK/conf/startup-jar.args"
+  { echo "cwd=$ABS_APP"; echo "probe-port=$SU_MGMT_PORT"
+    printf '%s\n' java "${JVM_OPTS[@]}" "${PROP_ARGS[@]}" -jar quarkus-run.jar; } > "$WORK/conf/startup-jar.args"
   VARIANTS=(--variant "jar=$WORK/conf/startup-jar.args")
   if [[ -f $BROKER_JSA ]]; then
     # -Xshare:on: a run that cannot map the archive fails instead of silently starting without it.
-    { echo "cwd=$ABS_APP"; printf '%s\n' java "${JVM_OPTS[@]}" -XX:SharedArchiveFile=app-cds.jsa -Xshare:on "${PROP_ARGS[@]}" -jar quarkus-run.jar; } \
+    { echo "cwd=$ABS_APP"; echo "probe-port=$SU_MGMT_PORT"
+      printf '%s\n' java "${JVM_OPTS[@]}" -XX:SharedArchiveFile=app-cds.jsa -Xshare:on "${PROP_ARGS[@]}" -jar quarkus-run.jar; } \
       > "$WORK/conf/startup-appcds.args"
     VARIANTS+=(--variant "jar+appcds=$WORK/conf/startup-appcds.args")
   fi
@@ -515,11 +527,14 @@ if has latency; then
   say "latency hiding: STS +0 ms against STS +${STS_DELAY_MS} ms"
   start_proxy PROXY_PORT PROXY_PID
   free_port LAT_PORT
+  free_port LAT_MGMT_PORT
   : > "$WORK/tokens/lat-keys.tok"
   {
     cat <<EOF
 quarkus.http.host=127.0.0.1
 quarkus.http.port=$LAT_PORT
+quarkus.management.host=127.0.0.1
+quarkus.management.port=$LAT_MGMT_PORT
 broker.sts.provider=alibaba
 broker.sts.endpoint=http://127.0.0.1:$PROXY_PORT
 broker.roles.lat.arn=acs:ram::1234567890123456:role/lat
@@ -536,14 +551,14 @@ EOF
       echo "broker.api-keys.lat$i=$(printf %s "$k" | sha256sum | cut -d' ' -f1)"
     done
   } > "$WORK/conf/latency.properties"
-  start_broker latency "$LAT_PORT" "$WORK/conf/latency.properties" "$XMX" \
+  start_broker latency "$LAT_MGMT_PORT" "$WORK/conf/latency.properties" "$XMX" \
     ALIBABA_CLOUD_ACCESS_KEY_ID="$STS_AK" ALIBABA_CLOUD_ACCESS_KEY_SECRET="$STS_SK"
   LAT_PID=$STARTED_PID
   LAT=http://127.0.0.1:$LAT_PORT
   {
-    printf 'sts-0ms\t%s\t%s\t%s\t%s\t%s\t%s\n' "$LAT/v1/credentials/lat" "$LAT_PID" "$WORK/tokens/lat-keys.tok" "$LAT/q/metrics" \
+    printf 'sts-0ms\t%s\t%s\t%s\t%s\t%s\t%s\n' "$LAT/v1/credentials/lat" "$LAT_PID" "$WORK/tokens/lat-keys.tok" "http://127.0.0.1:$LAT_MGMT_PORT/q/metrics" \
       "http://127.0.0.1:$PROXY_PORT/__bench/delay?ms=0" "$LAT_KEYS API keys, STS answers at once"
-    printf 'sts-%sms\t%s\t%s\t%s\t%s\t%s\t%s\n' "$STS_DELAY_MS" "$LAT/v1/credentials/lat" "$LAT_PID" "$WORK/tokens/lat-keys.tok" "$LAT/q/metrics" \
+    printf 'sts-%sms\t%s\t%s\t%s\t%s\t%s\t%s\n' "$STS_DELAY_MS" "$LAT/v1/credentials/lat" "$LAT_PID" "$WORK/tokens/lat-keys.tok" "http://127.0.0.1:$LAT_MGMT_PORT/q/metrics" \
       "http://127.0.0.1:$PROXY_PORT/__bench/delay?ms=$STS_DELAY_MS" "same, every STS call held ${STS_DELAY_MS} ms by the proxy"
   } > "$WORK/conf/latency-targets.tsv"
   tool Throughput --targets "$WORK/conf/latency-targets.tsv" --baseline sts-0ms --lua bench/wrk/bench.lua \
@@ -571,11 +586,14 @@ fi
 if has memory; then
   say "memory: $MEM_ENTRIES distinct cached entries"
   free_port MEM_PORT
+  free_port MEM_MGMT_PORT
   MAX_ENTRIES=$(( MEM_ENTRIES + MEM_ENTRIES / 10 + 100 ))
   (( MAX_ENTRIES < 100000 )) && MAX_ENTRIES=100000
   cat > "$WORK/conf/memory.properties" <<EOF
 quarkus.http.host=127.0.0.1
 quarkus.http.port=$MEM_PORT
+quarkus.management.host=127.0.0.1
+quarkus.management.port=$MEM_MGMT_PORT
 broker.sts.provider=alibaba
 broker.sts.endpoint=http://127.0.0.1:$STS_PORT
 broker.roles.mem.arn=acs:ram::1234567890123456:role/mem
@@ -587,10 +605,10 @@ broker.cache.max-entries=$MAX_ENTRIES
 broker.rate-limit.per-caller=1000000
 broker.sts.max-calls-per-second=1000000
 EOF
-  start_broker memory "$MEM_PORT" "$WORK/conf/memory.properties" "$MEM_XMX" \
+  start_broker memory "$MEM_MGMT_PORT" "$WORK/conf/memory.properties" "$MEM_XMX" \
     ALIBABA_CLOUD_ACCESS_KEY_ID="$STS_AK" ALIBABA_CLOUD_ACCESS_KEY_SECRET="$STS_SK"
   MEM_PID=$STARTED_PID
-  tool Memory --base "http://127.0.0.1:$MEM_PORT" --role mem --pid "$MEM_PID" --tokens "$WORK/tokens/callers.tok" \
+  tool Memory --base "http://127.0.0.1:$MEM_PORT" --metrics "http://127.0.0.1:$MEM_MGMT_PORT/q/metrics" --role mem --pid "$MEM_PID" --tokens "$WORK/tokens/callers.tok" \
     --count "$MEM_ENTRIES" --concurrency 32 --max-mb 250 --out "$WORK/sections/5-memory.md" --verdicts "$VERDICTS"
   {
     echo "Set-up: the measured broker (\`-Xmx$MEM_XMX\`, so the heap limit does not shape the result) runs \`broker.sts.provider=alibaba\`"

@@ -47,8 +47,10 @@ import java.util.regex.Pattern;
  * </ol>
  *
  * <pre>
- * java Amplification --base http://127.0.0.1:PORT --role ROLE --keys DIR --run-id ID --tokens FILE
+ * java Amplification --base http://127.0.0.1:PORT --metrics http://127.0.0.1:MPORT/q/metrics --role ROLE --keys DIR
+ *      --run-id ID --tokens FILE
  *      [--cold-base URL (the broker for the cold callers; default --base)]
+ *      [--cold-metrics URL (its /q/metrics, on its management port; default --metrics)]
  *      [--upstream URL (DelayProxy in front of that broker's STS: its arrival times decide the verdict)]
  *      --out FILE [--verdicts FILE] [--stampede 1000] [--trials 3] [--cold 10000] [--cold-concurrency 256]
  *      [--budget 50] [--budget-burst 5] [--budget-known true]
@@ -60,6 +62,8 @@ public final class Amplification {
 
     private final Map<String, String> opts;
     private final String base;
+    /** {@code /q/metrics} of the broker at {@link #base}: the management port in the prod profile. */
+    private final String metrics;
     private final URI baseUri;
     private final String role;
     private final StringBuilder md = new StringBuilder();
@@ -68,6 +72,7 @@ public final class Amplification {
     private Amplification(Map<String, String> opts) {
         this.opts = opts;
         this.base = require("base");
+        this.metrics = require("metrics");
         this.baseUri = URI.create(base);
         this.role = require("role");
         this.verdicts = opts.containsKey("verdicts") ? Path.of(opts.get("verdicts")) : null;
@@ -105,10 +110,10 @@ public final class Amplification {
         for (int trial = 1; trial <= trials; trial++) {
             String sub = "system:serviceaccount:bench:stampede-" + require("run-id") + "-" + trial;
             String token = jwt.sign(sub, BenchJwt.DEFAULT_TTL_SECONDS);
-            Metrics before = Metrics.scrape(base + "/q/metrics");
+            Metrics before = Metrics.scrape(metrics);
             StampedeResult r = stampedeOnce(n, token);
             Thread.sleep(500); // a straggling STS call would be counted on completion
-            Metrics after = Metrics.scrape(base + "/q/metrics");
+            Metrics after = Metrics.scrape(metrics);
             double c = after.upstreamCalls() - before.upstreamCalls();
             double misses = after.get("broker_cache_requests_total{result=\"miss\"}")
                     - before.get("broker_cache_requests_total{result=\"miss\"}");
@@ -210,6 +215,7 @@ public final class Amplification {
         boolean budgetKnown = Boolean.parseBoolean(opts.getOrDefault("budget-known", "true"));
         // The broker under test for this part, and the proxy in front of its STS (arrival times), if any.
         String base = opts.getOrDefault("cold-base", this.base);
+        String metrics = opts.getOrDefault("cold-metrics", this.metrics);
         String upstream = opts.get("upstream");
         List<String> tokens = BenchJwt.readTokens(Path.of(require("tokens")));
         if (tokens.size() < n) {
@@ -234,12 +240,12 @@ public final class Amplification {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).executor(Executors.newFixedThreadPool(4, Amplification::daemon)).build();
         List<long[]> samples = new CopyOnWriteArrayList<>(); // {elapsed ms, calls}
-        Map<String, Double> firstByResult = Metrics.scrape(base + "/q/metrics").series("broker_upstream_calls_total");
+        Map<String, Double> firstByResult = Metrics.scrape(metrics).series("broker_upstream_calls_total");
         long start = System.nanoTime();
         var sampler = Executors.newSingleThreadScheduledExecutor(Amplification::daemon);
         sampler.scheduleAtFixedRate(() -> {
             try {
-                double calls = Metrics.scrape(base + "/q/metrics").upstreamCalls();
+                double calls = Metrics.scrape(metrics).upstreamCalls();
                 samples.add(new long[]{(System.nanoTime() - start) / 1_000_000, (long) calls});
             } catch (RuntimeException e) {
                 log("metrics sample failed: %s", e);
@@ -266,7 +272,7 @@ public final class Amplification {
         Thread.sleep(3_000); // refreshes, retries and stragglers land after the last response
         sampler.shutdown();
         sampler.awaitTermination(5, TimeUnit.SECONDS);
-        Map<String, Double> lastByResult = Metrics.scrape(base + "/q/metrics").series("broker_upstream_calls_total");
+        Map<String, Double> lastByResult = Metrics.scrape(metrics).series("broker_upstream_calls_total");
 
         // Per-interval STS calls, normalised to one second.
         List<String> series = new ArrayList<>();

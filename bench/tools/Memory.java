@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * caller for longer than a few seconds, which is the point).
  *
  * <pre>
- * java Memory --base URL --pid PID --tokens FILE --count N --out FILE [--verdicts FILE]
+ * java Memory --base URL --metrics URL (its /q/metrics, on the management port) --pid PID --tokens FILE --count N --out FILE [--verdicts FILE]
  *      [--concurrency 32] [--max-mb 250] [--settle-seconds 6]
  * </pre>
  * The token file must hold at least N + 1 tokens: the last one is the warm-up caller.
@@ -160,7 +160,7 @@ public final class Memory {
             throw new IllegalStateException("no 'used NK' in GC.heap_info:\n" + info);
         }
         Matcher rss = RSS.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
-        double size = Metrics.scrape(base + "/q/metrics").get("broker_cache_size");
+        double size = Metrics.scrape(require("metrics")).get("broker_cache_size");
         return new Reading(Long.parseLong(m.group(1)), rss.find() ? Long.parseLong(rss.group(1)) : -1, size);
     }
 

@@ -29,7 +29,9 @@ import java.util.regex.Pattern;
  * An argument file holds the command, one argument a line (it must make the application listen on
  * {@code 127.0.0.1:P}); a first line {@code cwd=DIR} runs it in DIR (an AppCDS archive only matches
  * the class path it was dumped with, which Quarkus writes relative to {@code quarkus-app/}), and a
- * line {@code probe=/path} polls that path instead of {@code /q/health/ready}. {@code --reference}
+ * line {@code probe=/path} polls that path instead of {@code /q/health/ready}, and a line
+ * {@code probe-port=N} polls port N instead of P (the broker's management port in the prod
+ * profile, where health is served). {@code --reference}
  * names a variant that is only a yardstick (the baseline app: what the framework itself needs on
  * this machine right now): it gets no verdict, and the others are also given as a ratio to it. {@code --judge} names the variant the target applies to (default: the first).
  */
@@ -129,12 +131,15 @@ public final class Startup {
     private static double once(List<String> argFile, int port, Path log) throws Exception {
         List<String> command = new ArrayList<>();
         String probePath = DEFAULT_PROBE;
+        int probePort = port;
         java.io.File dir = null;
         for (String line : argFile) {
             if (command.isEmpty() && line.startsWith("cwd=")) {
                 dir = new java.io.File(line.substring(4));
             } else if (command.isEmpty() && line.startsWith("probe=")) {
                 probePath = line.substring(6);
+            } else if (command.isEmpty() && line.startsWith("probe-port=")) {
+                probePort = Integer.parseInt(line.substring(11));
             } else {
                 command.add(line);
             }
@@ -146,7 +151,7 @@ public final class Startup {
         try {
             long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline) {
-                if (probe(port, probe) == 200) {
+                if (probe(probePort, probe) == 200) {
                     return (System.nanoTime() - t0) / 1e6;
                 }
                 if (!p.isAlive()) {
@@ -184,7 +189,7 @@ public final class Startup {
     /** The command without the long -D configuration, for the table. */
     private static String summarize(List<String> command) {
         return String.join(" ", command.stream()
-                        .filter(a -> !a.startsWith("-D") && !a.startsWith("cwd=") && !a.startsWith("probe=")).toList())
+                        .filter(a -> !a.startsWith("-D") && !a.startsWith("cwd=") && !a.startsWith("probe=") && !a.startsWith("probe-port=")).toList())
                 + " (+ -D configuration)";
     }
 }

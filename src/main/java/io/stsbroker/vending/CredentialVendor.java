@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.DoubleStream;
 
 /**
  * Hands out cached STS credentials: never one with less than {@code min-remaining} left (the caller
@@ -122,7 +123,10 @@ public class CredentialVendor {
         this.refreshEvicted = meters.counter("broker.cache.refreshes", "result", "evicted");
         this.remaining = DistributionSummary.builder("broker.credentials.remaining")
                 .description("Lifetime left on credentials handed out").baseUnit("seconds")
-                .serviceLevelObjectives(1200, 1800, 3600, 7200, 43200).register(meters);
+                // Buckets at the floor and the floor + 5 min: the alert on credentials handed out close
+                // to the floor (k8s/monitoring) reads the latter.
+                .serviceLevelObjectives(DoubleStream.of(minRemaining.toSeconds(), minRemaining.toSeconds() + 300,
+                        1800, 3600, 7200, 43200).distinct().sorted().toArray()).register(meters);
         Gauge.builder("broker.cache.size", cache, c -> c.synchronous().estimatedSize()).register(meters);
     }
 

@@ -1,5 +1,6 @@
 package io.stsbroker.config;
 
+import io.stsbroker.testing.PackagedBroker;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -21,11 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs the packaged jar in the production profile: bad configuration must stop start-up with a
- * non-zero exit naming the property (a {@code @QuarkusTest} cannot observe a failed start).
+ * non-zero exit naming the property (a {@code @QuarkusTest} cannot observe a failed start), and a
+ * good one serves health and metrics on the management interface, apart from the API.
  */
 class PackagedStartupIT {
 
-    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     record Run(int exitCode, String output) {
     }
@@ -36,9 +38,9 @@ class PackagedStartupIT {
 
     /** Runs the jar to its exit (at most 60 s). */
     private static Run run(Map<String, String> env, String... props) throws Exception {
-        assertThat(JAR).exists();
+        assertThat(PackagedBroker.JAR).exists();
         File log = Files.createTempFile("broker-start", ".log").toFile();
-        Process p = start(log, env, props);
+        Process p = PackagedBroker.processBuilder(List.of(props), env).redirectErrorStream(true).redirectOutput(log).start();
         boolean exited = p.waitFor(60, TimeUnit.SECONDS);
         if (!exited) {
             p.destroyForcibly().waitFor();
@@ -47,24 +49,13 @@ class PackagedStartupIT {
         return new Run(exited ? p.exitValue() : Integer.MIN_VALUE, out);
     }
 
-    /** Starts the jar with the test JVM's environment minus any Alibaba Cloud identity, plus {@code env}. */
-    private static Process start(File log, Map<String, String> env, String... props) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Dquarkus.http.port=0", "-Dbroker.embedded-sts.port=0"));
-        cmd.addAll(List.of(props));
-        cmd.addAll(List.of("-jar", JAR.toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log);
-        pb.environment().keySet().removeIf(k -> k.startsWith("ALIBABA_CLOUD_"));
-        pb.environment().putAll(env);
-        return pb.start();
+    private static HttpResponse<String> get(URI uri) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String sha256Hex(String s) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                 .digest(s.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     @Test
@@ -169,32 +160,41 @@ class PackagedStartupIT {
         void accept(String baseUrl) throws Exception;
     }
 
-    /** Starts the jar, waits for it to listen, checks readiness, runs {@code whileRunning} and stops it; returns its output. */
+    /**
+     * Starts the jar, waits for it to listen, checks readiness on the management port, runs
+     * {@code whileRunning} with the API's base URL and stops it; returns its output.
+     */
     private static String startAndCheckReady(Map<String, String> env, WhileRunning whileRunning, String... props) throws Exception {
-        assertThat(JAR).exists();
-        File log = Files.createTempFile("broker-start", ".log").toFile();
-        Process p = start(log, env, props);
-        try {
-            String out = "";
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline && !out.contains("Listening on")) {
-                Thread.sleep(100);
-                out = Files.readString(log.toPath());
-            }
-            assertThat(out).as(out).contains("Listening on");
-            String port = out.replaceAll("(?s).*Listening on: http://[^:]+:(\\d+).*", "$1");
-            HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/q/health/ready")).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+        try (PackagedBroker broker = PackagedBroker.start(List.of(props), env)) {
+            HttpResponse<String> ready = get(broker.management().resolve("/q/health/ready"));
             assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
-            whileRunning.accept("http://127.0.0.1:" + port);
-            return Files.readString(log.toPath());
-        } finally {
-            p.destroy();
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+            whileRunning.accept(broker.api().toString());
+            return broker.output();
         }
     }
 
+    @Test
+    void productionProfileServesHealthAndMetricsOnlyOnThePlainManagementPort() throws Exception {
+        try (PackagedBroker broker = PackagedBroker.start(List.of("-Dbroker.sts.provider=embedded"))) {
+            assertThat(broker.management()).isNotEqualTo(broker.api());
+            for (String path : List.of("/q/health/live", "/q/health/ready", "/q/health/started")) {
+                HttpResponse<String> health = get(broker.management().resolve(path));
+                assertThat(health.statusCode()).as(path).isEqualTo(200);
+                assertThat(health.body()).as(path).contains("\"UP\"");
+            }
+            HttpResponse<String> metrics = get(broker.management().resolve("/q/metrics"));
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("broker_cache_requests_total");
+
+            // The API port: the API and its contract, nothing operational.
+            for (String path : List.of("/q/health", "/q/health/live", "/q/health/ready", "/q/metrics")) {
+                assertThat(get(broker.api().resolve(path)).statusCode()).as("API port " + path).isEqualTo(404);
+            }
+            assertThat(get(broker.api().resolve("/q/openapi")).body()).startsWith("openapi:");
+            assertThat(get(broker.api().resolve("/api/v1/status")).statusCode()).isEqualTo(401);
+            // ... and the management port serves neither.
+            assertThat(get(broker.management().resolve("/q/openapi")).statusCode()).isEqualTo(404);
+            assertThat(get(broker.management().resolve("/api/v1/status")).statusCode()).isEqualTo(404);
+        }
+    }
 }

@@ -46,6 +46,9 @@ class BrokerDeploymentTest {
 
     static final String CLIENT_LABEL = "sts-broker.io/client";
     static final int TLS_PORT = 8443;
+    /** Quarkus's management interface (prod profile): health and metrics, plain HTTP. */
+    static final int MANAGEMENT_PORT = 9000;
+    static final String SCRAPE_LABEL = "sts-broker.io/scrape-metrics";
     /** Alibaba's AssumeRole quota per account (docs/PROTOCOLS.md, section 1). */
     static final int ACCOUNT_ASSUME_ROLE_PER_SECOND = 100;
 
@@ -125,17 +128,17 @@ class BrokerDeploymentTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"k8s/base", "k8s/overlays/dev", "k8s/overlays/prod"})
-    void probesUseTheHealthEndpointsOnADeclaredPort(String dir) {
+    void probesUseTheHealthEndpointsOnThePlainManagementPort(String dir) {
         Container c = broker(dir);
-        Set<String> portNames = c.getPorts().stream().map(ContainerPort::getName).collect(Collectors.toSet());
 
         assertThat(httpGet(c.getStartupProbe()).getPath()).isEqualTo("/q/health/started");
         assertThat(httpGet(c.getLivenessProbe()).getPath()).isEqualTo("/q/health/live");
         assertThat(httpGet(c.getReadinessProbe()).getPath()).isEqualTo("/q/health/ready");
         for (Probe p : List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())) {
-            assertThat(portNames).contains(httpGet(p).getPort().getStrVal());
-            assertThat(httpGet(p).getScheme()).isEqualTo("HTTPS");
+            assertThat(containerPort(c, httpGet(p).getPort().getStrVal())).isEqualTo(MANAGEMENT_PORT);
+            assertThat(httpGet(p).getScheme()).isEqualTo("HTTP");
         }
+        assertThat(env(c)).containsEntry("QUARKUS_MANAGEMENT_PORT", String.valueOf(MANAGEMENT_PORT));
     }
 
     @ParameterizedTest
@@ -157,7 +160,7 @@ class BrokerDeploymentTest {
         Map<String, String> env = env(c);
         PodSpec pod = deployment(dir).getSpec().getTemplate().getSpec();
 
-        assertThat(c.getPorts()).extracting(ContainerPort::getContainerPort).containsExactly(TLS_PORT);
+        assertThat(c.getPorts()).extracting(ContainerPort::getContainerPort).containsExactlyInAnyOrder(TLS_PORT, MANAGEMENT_PORT);
         assertThat(env).containsEntry("QUARKUS_HTTP_SSL_PORT", String.valueOf(TLS_PORT))
                 .containsEntry("QUARKUS_HTTP_INSECURE_REQUESTS", "disabled");
         for (String fileVar : List.of("QUARKUS_HTTP_SSL_CERTIFICATE_FILES", "QUARKUS_HTTP_SSL_CERTIFICATE_KEY_FILES")) {
@@ -311,7 +314,7 @@ class BrokerDeploymentTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"k8s/base", "k8s/overlays/dev", "k8s/overlays/prod"})
-    void serviceSends443ToTheTlsPortOfTheBrokerPods(String dir) {
+    void serviceSends443ToTheTlsPortAndMetricsToTheManagementPort(String dir) {
         List<HasMetadata> objects = Manifests.render(dir);
         Deployment d = Manifests.one(objects, Deployment.class);
         Service svc = Manifests.one(objects, Service.class);
@@ -321,29 +324,37 @@ class BrokerDeploymentTest {
         ContainerPort target = d.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts().stream()
                 .filter(p -> p.getName().equals(port.getTargetPort().getStrVal())).findFirst().orElseThrow();
         assertThat(target.getContainerPort()).isEqualTo(TLS_PORT);
-        assertThat(svc.getSpec().getPorts()).hasSize(1);
+        ServicePort metrics = svc.getSpec().getPorts().stream().filter(p -> "metrics".equals(p.getName())).findFirst().orElseThrow();
+        assertThat(containerPort(d.getSpec().getTemplate().getSpec().getContainers().get(0), metrics.getTargetPort().getStrVal()))
+                .isEqualTo(MANAGEMENT_PORT);
+        assertThat(svc.getSpec().getPorts()).hasSize(2);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"k8s/base", "k8s/overlays/dev", "k8s/overlays/prod"})
-    void networkPolicyAdmitsOnlyLabelledClientPodsToTheTlsPort(String dir) {
+    void networkPolicyAdmitsLabelledClientsToTheTlsPortAndLabelledNamespacesToMetrics(String dir) {
         List<HasMetadata> objects = Manifests.render(dir);
         Deployment d = Manifests.one(objects, Deployment.class);
         NetworkPolicy np = ingressPolicy(objects);
 
         assertThat(d.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(np.getSpec().getPodSelector().getMatchLabels());
         assertThat(np.getSpec().getPolicyTypes()).contains("Ingress");
-        assertThat(np.getSpec().getIngress()).isNotEmpty();
+        assertThat(np.getSpec().getIngress()).hasSize(2);
         for (NetworkPolicyIngressRule rule : np.getSpec().getIngress()) {
             assertThat(rule.getFrom()).as("a rule without peers admits everyone").isNotEmpty();
+            assertThat(rule.getPorts()).singleElement().satisfies(p -> assertThat(p.getProtocol()).isEqualTo("TCP"));
+            IntOrString port = rule.getPorts().get(0).getPort();
+            assertThat(port).isIn(new IntOrString(TLS_PORT), new IntOrString(MANAGEMENT_PORT));
             for (NetworkPolicyPeer peer : rule.getFrom()) {
                 assertThat(peer.getIpBlock()).isNull();
-                assertThat(peer.getPodSelector().getMatchLabels()).containsEntry(CLIENT_LABEL, "true");
+                if (port.equals(new IntOrString(TLS_PORT))) {
+                    assertThat(peer.getPodSelector().getMatchLabels()).containsEntry(CLIENT_LABEL, "true");
+                } else {
+                    // Prometheus: any pod of a namespace an admin labelled, never every namespace.
+                    assertThat(peer.getNamespaceSelector().getMatchLabels()).containsExactly(Map.entry(SCRAPE_LABEL, "true"));
+                    assertThat(peer.getPodSelector()).isNull();
+                }
             }
-            assertThat(rule.getPorts()).singleElement().satisfies(p -> {
-                assertThat(p.getPort()).isEqualTo(new IntOrString(TLS_PORT));
-                assertThat(p.getProtocol()).isEqualTo("TCP");
-            });
         }
     }
 
@@ -381,6 +392,11 @@ class BrokerDeploymentTest {
     static VolumeMount mountHolding(Container c, String file) {
         return c.getVolumeMounts().stream().filter(m -> file.startsWith(m.getMountPath() + "/")).findFirst()
                 .orElseThrow(() -> new AssertionError("no volume mounted where " + file + " is"));
+    }
+
+    static int containerPort(Container c, String name) {
+        return c.getPorts().stream().filter(p -> p.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no container port named " + name)).getContainerPort();
     }
 
     private static HTTPGetAction httpGet(Probe p) {

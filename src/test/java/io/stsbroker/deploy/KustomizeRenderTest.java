@@ -75,6 +75,8 @@ class KustomizeRenderTest {
                     .collect(Collectors.toSet());
             List<String> all = new ArrayList<>(KUSTOMIZATIONS);
             all.addAll(COMPONENTS);
+            // Opt-in, so no overlay uses it: MonitoringComponentTest renders it into the prod overlay.
+            all.add(MonitoringComponentTest.COMPONENT);
             assertThat(dirs).containsExactlyInAnyOrderElementsOf(all);
         }
         for (String component : COMPONENTS) {

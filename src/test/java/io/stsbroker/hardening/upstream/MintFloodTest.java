@@ -59,7 +59,9 @@ class MintFloodTest {
             return Map.of("broker.sts.max-calls-per-second", Integer.toString(BUDGET),
                     "broker.sts.budget-wait", "15s",
                     "broker.sts.timeout", "10s",
-                    "broker.request-timeout", "30s");
+                    "broker.request-timeout", "30s",
+                    // HttpRouting requires the idle timeout to outlast a request waiting on STS.
+                    "quarkus.http.idle-timeout", "45s");
         }
     }
 

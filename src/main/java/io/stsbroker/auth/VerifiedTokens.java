@@ -9,6 +9,7 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -18,7 +19,9 @@ import java.util.concurrent.atomic.LongAdder;
  * whichever comes first, so an expired token is never served from here.
  *
  * <p>Only the signature check is skipped: authorization still runs on every request, so a grant
- * revoked in the role catalogue applies at once. Wall-clock time is used, as the verifier does.
+ * revoked in the role catalogue applies at once. {@link #find} compares {@code exp} with the
+ * broker's {@link Clock} (the system clock in production, as the verifier uses; tests move it);
+ * Caffeine's own expiry only frees memory.
  */
 @Singleton
 public class VerifiedTokens {
@@ -33,8 +36,10 @@ public class VerifiedTokens {
 
     private final Cache<Digest, Verified> cache;
     private final LongAdder hits = new LongAdder();
+    private final Clock clock;
 
-    public VerifiedTokens(BrokerConfig config) {
+    public VerifiedTokens(BrokerConfig config, Clock clock) {
+        this.clock = clock;
         long size = config.auth().verifiedTokenCacheSize();
         long maxAgeNanos = config.auth().verifiedTokenMaxAge().toNanos();
         this.cache = size <= 0 ? null : Caffeine.newBuilder()
@@ -94,8 +99,8 @@ public class VerifiedTokens {
         }
     }
 
-    private static long nanosUntilExpiry(Verified v) {
-        long millis = v.expiresAtMillis() - System.currentTimeMillis();
+    private long nanosUntilExpiry(Verified v) {
+        long millis = v.expiresAtMillis() - clock.millis();
         return millis <= 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(millis);
     }
 

@@ -11,6 +11,7 @@ import io.quarkus.runtime.Startup;
 import io.stsbroker.config.BrokerConfig;
 import io.stsbroker.error.BrokerException;
 import io.stsbroker.error.ErrorCode;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
@@ -60,6 +61,7 @@ public class CallerRateLimiter {
     private final Function<String, Bucket> newCallerBucket = this::newCallerBucket;
     private final Function<RoleKey, Bucket> newRoleBucket = this::newRoleBucket;
 
+    @Inject
     public CallerRateLimiter(BrokerConfig config, MeterRegistry meters) {
         this(config, meters, TimeMeter.SYSTEM_MILLISECONDS);
     }

@@ -135,7 +135,7 @@ for dockerfile in docker/Dockerfile docker/Dockerfile.sidecar; do
 done
 
 # The Java tests render and validate these in depth; this only proves kubectl works here.
-for dir in k8s/base k8s/overlays/dev k8s/overlays/prod k8s/examples; do
+for dir in k8s/base k8s/overlays/dev k8s/overlays/prod k8s/overlays/prod-oidc-issuer k8s/examples; do
   if "$KUBECTL" kustomize "$dir" >/dev/null; then
     ok "kubectl kustomize $dir"
   else

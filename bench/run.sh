@@ -57,7 +57,7 @@ Start-up
   --startup-runs N        runs per variant (full 5, quick 2)
 
 General
-  --xmx SIZE              -Xmx of the broker and the baseline (default 256m, as in /work/shared/TOOLCHAIN.md)
+  --xmx SIZE              -Xmx of the broker and the baseline (default 256m: kept throughput on the 2-core benchmark machine)
   --jvm-opts "OPTS"       extra JVM options for every measured JVM
   --rebuild               rebuild the jars even when they look up to date
   --no-build              never build; fail if a jar is missing

@@ -6,6 +6,7 @@ import io.smallrye.config.WithName;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -206,9 +207,39 @@ public interface BrokerConfig {
         @WithName("budget-wait")
         @WithDefault("2s")
         Duration budgetWait();
+
+        /**
+         * Where the broker's own Alibaba identity (the one that signs AssumeRole) comes from when
+         * {@code provider=alibaba}; ignored by the embedded STS. Default {@code rrsa}: the RRSA
+         * variables injected by ACK's pod-identity webhook, and start-up stops naming whichever is
+         * missing. Any other source is used only when named here, so a pod without RRSA never
+         * signs as its node's instance role by accident.
+         */
+        @WithDefault("rrsa")
+        Identity identity();
     }
 
     enum Provider { embedded, alibaba }
+
+    /**
+     * The broker's own identity sources, configured by their hyphenated names
+     * ({@code rrsa}, {@code static}, {@code ecs-ram-role}, {@code default-chain}).
+     */
+    enum Identity {
+        /** RRSA: {@code ALIBABA_CLOUD_ROLE_ARN}, {@code ALIBABA_CLOUD_OIDC_PROVIDER_ARN}, {@code ALIBABA_CLOUD_OIDC_TOKEN_FILE}. */
+        RRSA,
+        /** An AccessKey from {@code ALIBABA_CLOUD_ACCESS_KEY_ID}/{@code _SECRET} (and optional {@code ALIBABA_CLOUD_SECURITY_TOKEN}). */
+        STATIC,
+        /** The ECS instance RAM role from the metadata service at 100.100.100.200 (the node's identity). */
+        ECS_RAM_ROLE,
+        /** credentials-java's whole default chain, first source found wins (ends with the ECS instance role). */
+        DEFAULT_CHAIN;
+
+        /** The name as configured. */
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
 
     interface EmbeddedSts {
         /** Loopback port of the embedded STS. Default 8090; 0 picks a free port. */

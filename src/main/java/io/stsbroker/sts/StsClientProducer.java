@@ -20,7 +20,7 @@ import java.time.Clock;
  * Produces the application's single {@link StsClient} from {@code broker.sts.provider}:
  * <ul>
  *   <li>{@code alibaba}: {@link AlibabaStsClient} on {@code broker.sts.endpoint}, signing with the
- *       credentials-java default chain ({@link DefaultChainCredentialsSource}).</li>
+ *       identity named by {@code broker.sts.identity} ({@link SigningIdentities}; RRSA by default).</li>
  *   <li>{@code embedded}: the same {@link AlibabaStsClient} on the embedded STS
  *       ({@code http://127.0.0.1:<actual port>}), signing with the embedded STS's own key pair. One
  *       code path for dev, tests and production.</li>
@@ -46,12 +46,32 @@ public class StsClientProducer {
     @Inject
     Instance<EmbeddedStsKeys> embeddedKeys;
 
-    /** Fails start-up on a malformed {@code broker.sts.endpoint} instead of on the first credential request. */
+    private SigningCredentialsSource alibabaIdentity;
+
+    /**
+     * Fails start-up on a malformed {@code broker.sts.endpoint} or a missing identity set-up (RRSA
+     * variables by default) instead of on the first credential request.
+     */
     void validate(@Observes StartupEvent event) {
         if (config.sts().provider() == BrokerConfig.Provider.alibaba) {
             StsEndpoint endpoint = StsEndpoint.parse(config.sts().endpoint());
-            LOG.infof("STS provider alibaba on %s, per-attempt timeout %s", endpoint, config.sts().timeout());
+            alibabaIdentity(endpoint);
+            BrokerConfig.Identity identity = config.sts().identity();
+            LOG.infof("STS provider alibaba on %s, per-attempt timeout %s, broker identity %s", endpoint,
+                    config.sts().timeout(), SigningIdentities.describe(identity, System.getenv()));
+            if (identity == BrokerConfig.Identity.ECS_RAM_ROLE || identity == BrokerConfig.Identity.DEFAULT_CHAIN) {
+                LOG.warnf("broker.sts.identity=%s: on a Kubernetes node this can be the node's own RAM role; "
+                        + "prefer rrsa (docs/DEPLOYING.md)", identity.configName());
+            }
         }
+    }
+
+    /** The broker's own identity for provider alibaba, built once from the process environment. */
+    private synchronized SigningCredentialsSource alibabaIdentity(StsEndpoint endpoint) {
+        if (alibabaIdentity == null) {
+            alibabaIdentity = SigningIdentities.create(config.sts().identity(), System.getenv(), endpoint);
+        }
+        return alibabaIdentity;
     }
 
     @Produces
@@ -59,8 +79,11 @@ public class StsClientProducer {
     StsClient stsClient() {
         BrokerConfig.Sts sts = config.sts();
         return switch (sts.provider()) {
-            case alibaba -> new AlibabaStsClient(vertx, "alibaba", StsEndpoint.parse(sts.endpoint()), sts.timeout(),
-                    new DefaultChainCredentialsSource(), clock, registry, () -> true);
+            case alibaba -> {
+                StsEndpoint endpoint = StsEndpoint.parse(sts.endpoint());
+                yield new AlibabaStsClient(vertx, "alibaba", endpoint, sts.timeout(), alibabaIdentity(endpoint), clock,
+                        registry, () -> true);
+            }
             case embedded -> {
                 EmbeddedStsServer server = embeddedServer.get();
                 EmbeddedStsKeys keys = embeddedKeys.get();

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,18 +31,36 @@ class PackagedStartupIT {
     }
 
     private static Run run(String... props) throws Exception {
+        return run(Map.of(), props);
+    }
+
+    /** Runs the jar to its exit (at most 60 s). */
+    private static Run run(Map<String, String> env, String... props) throws Exception {
         assertThat(JAR).exists();
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Dquarkus.http.port=0", "-Dbroker.embedded-sts.port=0"));
-        cmd.addAll(List.of(props));
-        cmd.addAll(List.of("-jar", JAR.toString()));
         File log = Files.createTempFile("broker-start", ".log").toFile();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+        Process p = start(log, env, props);
         boolean exited = p.waitFor(60, TimeUnit.SECONDS);
         if (!exited) {
             p.destroyForcibly().waitFor();
         }
         String out = Files.readString(log.toPath(), StandardCharsets.UTF_8);
         return new Run(exited ? p.exitValue() : Integer.MIN_VALUE, out);
+    }
+
+    /** Starts the jar with the test JVM's environment minus any Alibaba Cloud identity, plus {@code env}. */
+    private static Process start(File log, Map<String, String> env, String... props) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Dquarkus.http.port=0", "-Dbroker.embedded-sts.port=0"));
+        cmd.addAll(List.of(props));
+        cmd.addAll(List.of("-jar", JAR.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log);
+        pb.environment().keySet().removeIf(k -> k.startsWith("ALIBABA_CLOUD_"));
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    private static String sha256Hex(String s) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String javaBin() {
@@ -88,11 +107,73 @@ class PackagedStartupIT {
     }
 
     @Test
+    void alibabaProviderWithoutRrsaRefusesToStartNamingTheIdentitySetting() throws Exception {
+        // An AccessKey in the environment is what the default chain would have fallen back to.
+        Run r = run(Map.of("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIexample", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "s3cr3t-value"),
+                "-Dbroker.sts.provider=alibaba", "-Dbroker.sts.endpoint=https://127.0.0.1:1");
+        assertThat(r.exitCode()).as(r.output()).isNotEqualTo(0).isNotEqualTo(Integer.MIN_VALUE);
+        assertThat(r.output()).contains("broker.sts.identity=rrsa")
+                .contains("missing ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE")
+                .doesNotContain("s3cr3t-value");
+    }
+
+    /**
+     * With the RRSA variables the broker starts, exchanges the projected token for its own identity
+     * (AssumeRoleWithOIDC, on broker.sts.endpoint) and signs AssumeRole with that identity: the whole
+     * path against a loopback HTTPS STS that checks both calls.
+     */
+    @Test
+    void alibabaProviderWithRrsaStartsAndSignsAssumeRoleWithTheRrsaIdentity() throws Exception {
+        Path token = Files.createTempFile("rrsa-token", ".jwt");
+        String projected = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6c3RzLWJyb2tlcjpzdHMtYnJva2VyIn0.c2ln";
+        Files.writeString(token, projected);
+        Map<String, String> env = Map.of(
+                "ALIBABA_CLOUD_ROLE_ARN", "acs:ram::1234567890123456:role/sts-broker",
+                "ALIBABA_CLOUD_OIDC_PROVIDER_ARN", "acs:ram::1234567890123456:oidc-provider/ack-rrsa-c0ffee",
+                "ALIBABA_CLOUD_OIDC_TOKEN_FILE", token.toString());
+        try (RrsaFakeSts sts = new RrsaFakeSts()) {
+            List<String> props = new ArrayList<>(sts.trustStoreProperties());
+            props.addAll(List.of("-Dbroker.sts.provider=alibaba", "-Dbroker.sts.endpoint=" + sts.endpoint(),
+                    "-Dbroker.roles.it-role.arn=acs:ram::1234567890123456:role/it-role",
+                    "-Dbroker.roles.it-role.allow=apikey:it",
+                    "-Dbroker.api-keys.it=" + sha256Hex("it-key")));
+            String out = startAndCheckReady(env, base -> {
+                HttpResponse<String> vend = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create(base + "/v1/credentials/it-role")).header("Authorization", "Bearer it-key")
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(vend.statusCode()).as(vend.body()).isEqualTo(200);
+                assertThat(vend.body()).contains(RrsaFakeSts.ROLE_KEY_ID);
+            }, props.toArray(String[]::new));
+
+            assertThat(out).contains("broker identity rrsa (role acs:ram::1234567890123456:role/sts-broker");
+            assertThat(sts.calls).allSatisfy(c -> assertThat(c.problem()).as(c.action()).isNull());
+            assertThat(sts.calls).filteredOn(c -> c.action().equals("AssumeRoleWithOIDC")).singleElement().satisfies(c -> {
+                assertThat(c.params()).containsEntry("OIDCToken", projected)
+                        .containsEntry("RoleArn", "acs:ram::1234567890123456:role/sts-broker")
+                        .containsEntry("OIDCProviderArn", "acs:ram::1234567890123456:oidc-provider/ack-rrsa-c0ffee");
+            });
+            assertThat(sts.calls).filteredOn(c -> c.action().equals("AssumeRole")).singleElement()
+                    .satisfies(c -> assertThat(c.params()).containsEntry("RoleArn", "acs:ram::1234567890123456:role/it-role"));
+        } finally {
+            Files.deleteIfExists(token);
+        }
+    }
+
+    @Test
     void embeddedProviderInProductionStartsWithAProminentWarning() throws Exception {
+        String out = startAndCheckReady(Map.of(), base -> { }, "-Dbroker.sts.provider=embedded");
+        assertThat(out).containsIgnoringCase("embedded").contains("WARN");
+    }
+
+    interface WhileRunning {
+        void accept(String baseUrl) throws Exception;
+    }
+
+    /** Starts the jar, waits for it to listen, checks readiness, runs {@code whileRunning} and stops it; returns its output. */
+    private static String startAndCheckReady(Map<String, String> env, WhileRunning whileRunning, String... props) throws Exception {
+        assertThat(JAR).exists();
         File log = Files.createTempFile("broker-start", ".log").toFile();
-        Process p = new ProcessBuilder(javaBin(), "-Dquarkus.http.port=0", "-Dbroker.embedded-sts.port=0",
-                "-Dbroker.sts.provider=embedded", "-jar", JAR.toString())
-                .redirectErrorStream(true).redirectOutput(log).start();
+        Process p = start(log, env, props);
         try {
             String out = "";
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -100,12 +181,14 @@ class PackagedStartupIT {
                 Thread.sleep(100);
                 out = Files.readString(log.toPath());
             }
-            assertThat(out).contains("Listening on").containsIgnoringCase("embedded").contains("WARN");
+            assertThat(out).as(out).contains("Listening on");
             String port = out.replaceAll("(?s).*Listening on: http://[^:]+:(\\d+).*", "$1");
             HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + port + "/q/health/ready")).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+            whileRunning.accept("http://127.0.0.1:" + port);
+            return Files.readString(log.toPath());
         } finally {
             p.destroy();
             if (!p.waitFor(20, TimeUnit.SECONDS)) {

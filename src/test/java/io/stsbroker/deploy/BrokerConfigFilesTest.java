@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What the generated ConfigMap and Secret hand to Quarkus: a role catalogue the broker will
- * accept, and API keys only as SHA-256 digests.
+ * What the role catalogue ConfigMap and the generated Secret hand to the broker: a roles file it
+ * will accept, and API keys only as SHA-256 digests.
  */
 class BrokerConfigFilesTest {
 
@@ -41,7 +41,7 @@ class BrokerConfigFilesTest {
     @ParameterizedTest
     @ValueSource(strings = {"k8s/base", "k8s/overlays/dev", "k8s/overlays/prod"})
     void roleCatalogueHoldsOnlyRolesTheBrokerWillAccept(String dir) {
-        JsonNode roles = catalogue(dir).path("broker").path("roles");
+        JsonNode roles = catalogue(dir).path("roles");
 
         roles.fields().forEachRemaining(e -> {
             String name = e.getKey();
@@ -61,17 +61,18 @@ class BrokerConfigFilesTest {
 
     @Test
     void baseCatalogueIsEmptySoNobodyGetsCredentialsByDefault() {
-        assertThat(catalogue("k8s/base").path("broker").path("roles").isEmpty()).isTrue();
+        assertThat(catalogue("k8s/base").path("roles").isEmpty()).isTrue();
         assertThat(apiKeys("k8s/base")).isEmpty();
     }
 
+    /** broker.roles-file holds one key, roles: API keys and the provider have their own places. */
     @ParameterizedTest
     @ValueSource(strings = {"k8s/base", "k8s/overlays/dev", "k8s/overlays/prod"})
-    void catalogueLeavesKeysAndTheProviderToTheirOwnPlaces(String dir) {
-        JsonNode broker = catalogue(dir).path("broker");
+    void catalogueFileHoldsOnlyRoles(String dir) {
+        List<String> keys = new ArrayList<>();
+        catalogue(dir).fieldNames().forEachRemaining(keys::add);
 
-        assertThat(broker.has("api-keys")).as("API keys belong in the Secret").isFalse();
-        assertThat(broker.path("sts").has("provider")).as("the overlay's environment chooses the provider").isFalse();
+        assertThat(keys).containsExactly("roles");
     }
 
     @ParameterizedTest
@@ -95,7 +96,7 @@ class BrokerConfigFilesTest {
     @Test
     void exampleCallerIsGrantedTheRoleItAsksForInEveryEnvironment() {
         for (String dir : List.of("k8s/overlays/dev", "k8s/overlays/prod")) {
-            JsonNode allow = catalogue(dir).path("broker").path("roles").path(CallerExampleTest.ROLE).path("allow");
+            JsonNode allow = catalogue(dir).path("roles").path(CallerExampleTest.ROLE).path("allow");
             List<String> identities = new ArrayList<>();
             allow.forEach(a -> identities.add(a.asText()));
             assertThat(identities).as(dir).contains(CallerExampleTest.identity());
@@ -106,15 +107,14 @@ class BrokerConfigFilesTest {
 
     static JsonNode catalogue(String dir) {
         List<HasMetadata> objects = Manifests.render(dir);
-        ConfigMap cm = Manifests.all(objects, ConfigMap.class).stream()
-                .filter(c -> c.getMetadata().getName().startsWith("sts-broker-config-")).findFirst().orElseThrow();
-        assertThat(cm.getData()).containsOnlyKeys("application.yaml");
+        ConfigMap cm = Manifests.named(objects, ConfigMap.class, "sts-broker-roles").orElseThrow();
+        assertThat(cm.getData()).containsOnlyKeys("roles.yaml");
         try {
-            JsonNode tree = new YAMLMapper().readTree(cm.getData().get("application.yaml"));
-            assertThat(tree).as("%s application.yaml is a YAML mapping", dir).isNotNull();
+            JsonNode tree = new YAMLMapper().readTree(cm.getData().get("roles.yaml"));
+            assertThat(tree).as("%s roles.yaml is a YAML mapping", dir).isNotNull();
             return tree;
         } catch (IOException e) {
-            throw new AssertionError(dir + ": application.yaml is not YAML: " + e.getMessage(), e);
+            throw new AssertionError(dir + ": roles.yaml is not YAML: " + e.getMessage(), e);
         }
     }
 

@@ -18,7 +18,6 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.VolumeProjection;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -33,7 +32,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -48,6 +46,8 @@ class BrokerDeploymentTest {
 
     static final String CLIENT_LABEL = "sts-broker.io/client";
     static final int TLS_PORT = 8443;
+    /** Alibaba's AssumeRole quota per account (docs/PROTOCOLS.md, section 1). */
+    static final int ACCOUNT_ASSUME_ROLE_PER_SECOND = 100;
 
     // ---- the pod: security ----------------------------------------------------------------
 
@@ -169,37 +169,36 @@ class BrokerDeploymentTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"k8s/base", "k8s/overlays/dev", "k8s/overlays/prod"})
-    void imageIsPinnedToATag(String dir) {
-        String image = broker(dir).getImage();
+    void rolesFileIsAFixedNameConfigMapMountedAsADirectorySoItReloadsWithoutARestart(String dir) {
+        List<HasMetadata> objects = Manifests.render(dir);
+        Deployment d = Manifests.one(objects, Deployment.class);
+        PodSpec pod = d.getSpec().getTemplate().getSpec();
+        Container c = pod.getContainers().get(0);
+        String rolesFile = env(c).get("BROKER_ROLES_FILE");
 
-        assertThat(image).matches(".+:[A-Za-z0-9_][A-Za-z0-9_.-]*(@sha256:[0-9a-f]{64})?").doesNotEndWith(":latest");
+        // subPath mounts never see updates to their ConfigMap or Secret.
+        assertThat(c.getVolumeMounts()).allSatisfy(m -> assertThat(m.getSubPath()).as(m.getMountPath()).isNull());
+        assertThat(rolesFile).isNotBlank();
+        VolumeMount mount = mountHolding(c, rolesFile);
+        assertThat(mount.getReadOnly()).isTrue();
+        String cmName = volume(pod, mount.getName()).getConfigMap().getName();
+        // A generated name with a content hash would change on every edit and roll the pods instead.
+        assertThat(cmName).isEqualTo("sts-broker-roles");
+        ConfigMap cm = Manifests.named(objects, ConfigMap.class, cmName).orElseThrow();
+        assertThat(cm.getData()).containsOnlyKeys(rolesFile.substring(mount.getMountPath().length() + 1));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"k8s/base", "k8s/overlays/dev", "k8s/overlays/prod"})
-    void configIsADirectoryMountOfTheGeneratedConfigMapAndSecretWhereQuarkusLooks(String dir) {
+    void apiKeyDigestsAreAGeneratedSecretWhereQuarkusLooksSoAChangeRollsThePods(String dir) {
         List<HasMetadata> objects = Manifests.render(dir);
-        Deployment d = Manifests.one(objects, Deployment.class);
-        Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
-
-        // subPath mounts never see updates to their ConfigMap or Secret.
-        assertThat(c.getVolumeMounts()).allSatisfy(m -> assertThat(m.getSubPath()).as(m.getMountPath()).isNull());
-        VolumeMount config = c.getVolumeMounts().stream()
+        PodSpec pod = Manifests.one(objects, Deployment.class).getSpec().getTemplate().getSpec();
+        VolumeMount config = pod.getContainers().get(0).getVolumeMounts().stream()
                 .filter(m -> m.getMountPath().equals(Dockerfiles.broker().workdir() + "/config")).findFirst().orElseThrow();
-        List<VolumeProjection> sources = volume(d.getSpec().getTemplate().getSpec(), config.getName()).getProjected().getSources();
-        List<String> configMaps = sources.stream().map(VolumeProjection::getConfigMap).filter(Objects::nonNull)
-                .map(s -> s.getName()).toList();
-        List<String> secrets = sources.stream().map(VolumeProjection::getSecret).filter(Objects::nonNull)
-                .map(s -> s.getName()).toList();
+        String secret = volume(pod, config.getName()).getSecret().getSecretName();
 
-        assertThat(configMaps).singleElement().satisfies(name -> {
-            assertThat(name).startsWith("sts-broker-config-");
-            assertThat(Manifests.named(objects, ConfigMap.class, name)).isPresent();
-        });
-        assertThat(secrets).singleElement().satisfies(name -> {
-            assertThat(name).startsWith("sts-broker-api-keys-");
-            assertThat(Manifests.named(objects, Secret.class, name)).isPresent();
-        });
+        assertThat(secret).startsWith("sts-broker-api-keys-");
+        assertThat(Manifests.named(objects, Secret.class, secret)).isPresent();
     }
 
     @ParameterizedTest
@@ -217,9 +216,9 @@ class BrokerDeploymentTest {
 
     @Test
     void devUsesTheEmbeddedStsWithOneReplica() {
-        Deployment d = deployment("k8s/overlays/dev");
+        HorizontalPodAutoscaler hpa = Manifests.one(Manifests.render("k8s/overlays/dev"), HorizontalPodAutoscaler.class);
 
-        assertThat(d.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(1);
         assertThat(env(broker("k8s/overlays/dev"))).containsEntry("BROKER_STS_PROVIDER", "embedded");
     }
 
@@ -227,7 +226,6 @@ class BrokerDeploymentTest {
     void prodUsesAlibabaStsOverAnHttpsEndpointAndVerifiesClusterTokensForOurAudience() {
         Map<String, String> env = env(broker("k8s/overlays/prod"));
 
-        assertThat(deployment("k8s/overlays/prod").getSpec().getReplicas()).isEqualTo(2);
         assertThat(env).containsEntry("BROKER_STS_PROVIDER", "alibaba");
         assertThat(env.get("BROKER_STS_ENDPOINT")).matches("https://sts(-vpc)?(\\.[a-z0-9-]+)?\\.aliyuncs\\.com");
         assertThat(env.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION")).startsWith("https://");
@@ -243,7 +241,7 @@ class BrokerDeploymentTest {
         Deployment d = deployment(dir);
         Map<String, String> podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
 
-        assertThat(d.getSpec().getReplicas()).isGreaterThanOrEqualTo(2);
+        assertThat(autoscaler(dir).getSpec().getMinReplicas()).isGreaterThanOrEqualTo(2);
         TopologySpreadConstraint byNode = d.getSpec().getTemplate().getSpec().getTopologySpreadConstraints().stream()
                 .filter(t -> t.getTopologyKey().equals("kubernetes.io/hostname")).findFirst().orElseThrow();
         assertThat(byNode.getWhenUnsatisfiable()).isEqualTo("DoNotSchedule");
@@ -259,7 +257,7 @@ class BrokerDeploymentTest {
         PodDisruptionBudget pdb = Manifests.one(objects, PodDisruptionBudget.class);
 
         assertThat(d.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels());
-        if (d.getSpec().getReplicas() > 1) {
+        if (autoscaler(dir).getSpec().getMinReplicas() > 1) {
             assertThat(pdb.getSpec().getMinAvailable()).isEqualTo(new IntOrString(1));
         } else {
             // minAvailable 1 of 1 replica would block every node drain.
@@ -277,12 +275,36 @@ class BrokerDeploymentTest {
 
         assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
         assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(d.getMetadata().getName());
-        assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(d.getSpec().getReplicas());
+        assertThat(hpa.getSpec().getMinReplicas()).isGreaterThanOrEqualTo(1);
         assertThat(hpa.getSpec().getMaxReplicas()).isGreaterThan(hpa.getSpec().getMinReplicas());
         assertThat(hpa.getSpec().getMetrics()).anySatisfy(m -> {
             assertThat(m.getType()).isEqualTo("Resource");
             assertThat(m.getResource().getName()).isEqualTo("cpu");
         });
+    }
+
+    /** A count in the Deployment would reset a scaled-out broker on every apply. */
+    @ParameterizedTest
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/dev", "k8s/overlays/prod", "k8s/overlays/prod-oidc-issuer"})
+    void deploymentLeavesTheReplicaCountToTheAutoscaler(String dir) {
+        assertThat(deployment(dir).getSpec().getReplicas()).isNull();
+    }
+
+    /**
+     * The budget is per pod, so it is sized for the most pods that can run at once: the autoscaler's
+     * maximum plus the rollout's surge (6 + 1 = 7 pods x 14 = 98 <= 100).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/prod", "k8s/overlays/prod-oidc-issuer"})
+    void upstreamBudgetHoldsWithTheAutoscalersMaximumPlusTheRolloutSurge(String dir) {
+        Deployment d = deployment(dir);
+        int surge = d.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal();
+        int pods = autoscaler(dir).getSpec().getMaxReplicas() + surge;
+        int perPod = Integer.parseInt(env(broker(dir)).get("BROKER_STS_MAX_CALLS_PER_SECOND"));
+
+        assertThat(surge).isEqualTo(1);
+        assertThat(pods * perPod).as("%d pods x %d/s against Alibaba's 100 AssumeRole/s per account", pods, perPod)
+                .isLessThanOrEqualTo(ACCOUNT_ASSUME_ROLE_PER_SECOND);
     }
 
     // ---- network --------------------------------------------------------------------------
@@ -307,7 +329,7 @@ class BrokerDeploymentTest {
     void networkPolicyAdmitsOnlyLabelledClientPodsToTheTlsPort(String dir) {
         List<HasMetadata> objects = Manifests.render(dir);
         Deployment d = Manifests.one(objects, Deployment.class);
-        NetworkPolicy np = Manifests.one(objects, NetworkPolicy.class);
+        NetworkPolicy np = ingressPolicy(objects);
 
         assertThat(d.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(np.getSpec().getPodSelector().getMatchLabels());
         assertThat(np.getSpec().getPolicyTypes()).contains("Ingress");
@@ -326,6 +348,15 @@ class BrokerDeploymentTest {
     }
 
     // ---- helpers --------------------------------------------------------------------------
+
+    /** The NetworkPolicy that admits callers (the egress policies are apart). */
+    static NetworkPolicy ingressPolicy(List<HasMetadata> objects) {
+        return Manifests.named(objects, NetworkPolicy.class, "sts-broker").orElseThrow();
+    }
+
+    static HorizontalPodAutoscaler autoscaler(String dir) {
+        return Manifests.one(Manifests.render(dir), HorizontalPodAutoscaler.class);
+    }
 
     static Deployment deployment(String dir) {
         return Manifests.one(Manifests.render(dir), Deployment.class);

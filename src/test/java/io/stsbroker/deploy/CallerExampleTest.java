@@ -79,8 +79,21 @@ class CallerExampleTest {
     }
 
     @Test
+    void sidecarGatesStartUpOnHealthAndIsKeptAliveByAPathThatNeverWaitsForTheBroker() {
+        Container sidecar = sidecar();
+
+        assertThat(sidecar.getStartupProbe().getExec().getCommand())
+                .as("busybox wget, present in the Alpine-based sidecar image")
+                .startsWith("wget").last().isEqualTo("http://127.0.0.1:9911/health");
+        assertThat(sidecar.getLivenessProbe().getExec().getCommand())
+                .startsWith("wget").last().isEqualTo("http://127.0.0.1:9911/health/live");
+        assertThat(sidecar.getReadinessProbe()).as("a native sidecar's readiness counts toward the pod's").isNull();
+        assertThat(Dockerfiles.sidecar().baseImage()).as("the probes' wget comes with Alpine's busybox").contains("alpine");
+    }
+
+    @Test
     void callerPodsCarryTheLabelTheBrokersNetworkPolicyAdmits() {
-        NetworkPolicy np = Manifests.one(Manifests.render("k8s/overlays/prod"), NetworkPolicy.class);
+        NetworkPolicy np = BrokerDeploymentTest.ingressPolicy(Manifests.render("k8s/overlays/prod"));
         Map<String, String> admitted = np.getSpec().getIngress().get(0).getFrom().get(0).getPodSelector().getMatchLabels();
         Map<String, String> podLabels = Manifests.one(Manifests.render(DIR), Deployment.class)
                 .getSpec().getTemplate().getMetadata().getLabels();

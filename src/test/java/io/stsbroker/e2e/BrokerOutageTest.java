@@ -70,6 +70,8 @@ class BrokerOutageTest {
             assertUnreachable(catchThrowableOfType(BrokerUnavailableException.class, credentials::credentials), relay);
 
             relay.start();
+            // The client answers from its memory of the failure until its backoff has passed.
+            clock.advance(Duration.ofSeconds(2));
             TemporaryCredentials fresh = credentials.credentials();
             assertThat(fresh.accessKeyId()).isNotEqualTo(first.accessKeyId());
             assertThat(fresh.remaining(clock.instant())).isGreaterThan(Duration.ofMinutes(20));

@@ -14,14 +14,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The OpenSearch SDK 5.x request signature as a server recomputes it (PROTOCOLS.md section 3):
+ * The OpenSearch SDK 5.x request signature as a server recomputes it (docs/PROTOCOLS.md section 3):
  * <pre>
  * stringToSign = METHOD\n Content-Md5\n Content-Type\n Date\n
  *              + each non-empty X-Opensearch-* header sorted by name: lower(name) ":" value \n
  *              + percentEncode(path) with %2F back to "/" [+ "?" + sorted non-empty k=v, percent-encoded, joined by "&amp;"]
  * signature    = Base64(HMAC-SHA1(key = AccessKeySecret, stringToSign))      (no "&amp;" after the key)
  * </pre>
- * Checked against the known-answer vectors of PROTOCOLS.md section 6 in {@code OpenSearchSignatureTest}.
+ * Checked against the known-answer vectors of docs/PROTOCOLS.md section 6 in {@code OpenSearchSignatureTest}.
  */
 final class OpenSearchSignature {
 

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The OpenSearch test double's signature code against the known-answer vectors of PROTOCOLS.md
+ * The OpenSearch test double's signature code against the known-answer vectors of docs/PROTOCOLS.md
  * section 6 (computed by the official SDK): if these fail, the double proves nothing.
  */
 class OpenSearchSignatureTest {

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RpcSignatureTest {
 
-    /** The parameters of the known-answer vectors in PROTOCOLS.md section 6. */
+    /** The parameters of the known-answer vectors in docs/PROTOCOLS.md section 6. */
     private static Map<String, String> vectorParams() {
         Map<String, String> p = new HashMap<>();
         p.put("AccessKeyId", "testid");

@@ -49,9 +49,9 @@ class SigningCredentialsSourcesTest {
     }
 
     @Test
-    void default_chain_client_is_created_only_on_the_first_read() {
+    void credentials_java_client_is_created_only_on_the_first_read() {
         AtomicInteger created = new AtomicInteger();
-        DefaultChainCredentialsSource source = new DefaultChainCredentialsSource(() -> {
+        CredentialsJavaSource source = new CredentialsJavaSource("test", () -> {
             created.incrementAndGet();
             return new com.aliyun.credentials.Client(provider(() -> model("id", "secret", null)));
         }, worker);
@@ -62,9 +62,9 @@ class SigningCredentialsSourcesTest {
     }
 
     @Test
-    void default_chain_reads_one_consistent_snapshot_on_the_worker_thread() {
+    void credentials_java_source_reads_one_consistent_snapshot_on_the_worker_thread() {
         AtomicReference<String> readOn = new AtomicReference<>();
-        DefaultChainCredentialsSource source = new DefaultChainCredentialsSource(() -> new com.aliyun.credentials.Client(
+        CredentialsJavaSource source = new CredentialsJavaSource("test", () -> new com.aliyun.credentials.Client(
                 provider(() -> {
                     readOn.set(Thread.currentThread().getName());
                     return model("STS.id", "secret", "CAIStoken");
@@ -75,9 +75,9 @@ class SigningCredentialsSourcesTest {
     }
 
     @Test
-    void default_chain_without_an_access_key_fails_and_retries_client_creation_next_time() {
+    void credentials_java_source_without_an_access_key_fails_and_retries_client_creation_next_time() {
         AtomicInteger attempts = new AtomicInteger();
-        DefaultChainCredentialsSource source = new DefaultChainCredentialsSource(() -> {
+        CredentialsJavaSource source = new CredentialsJavaSource("test", () -> {
             if (attempts.incrementAndGet() == 1) {
                 throw new IllegalStateException("no credentials in the chain");
             }

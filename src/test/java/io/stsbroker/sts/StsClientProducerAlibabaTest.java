@@ -13,7 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * With {@code broker.sts.provider=alibaba} the producer yields the real-STS client and the embedded
- * STS stays down. No call is made: the default chain would reach for the ECS metadata service.
+ * STS stays down. No call is made: the default chain would reach for the ECS metadata service. The
+ * identity is named ({@code default-chain}) because the default, RRSA, needs variables a test JVM
+ * does not have (its start-up check is proven in {@code SigningIdentitiesTest} and {@code PackagedStartupIT}).
  */
 @QuarkusTest
 @TestProfile(StsClientProducerAlibabaTest.AlibabaProvider.class)
@@ -23,7 +25,8 @@ class StsClientProducerAlibabaTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("broker.sts.provider", "alibaba",
-                    "broker.sts.endpoint", "https://sts-vpc.cn-hangzhou.aliyuncs.com");
+                    "broker.sts.endpoint", "https://sts-vpc.cn-hangzhou.aliyuncs.com",
+                    "broker.sts.identity", "default-chain");
         }
     }
 

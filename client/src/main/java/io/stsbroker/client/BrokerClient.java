@@ -1,6 +1,8 @@
 package io.stsbroker.client;
 
 import javax.net.ssl.SSLContext;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -8,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,6 +26,14 @@ import java.util.function.Function;
 public final class BrokerClient implements CredentialsFetcher {
     public static final String URL_ENV = "STS_BROKER_URL";
     public static final String CA_FILE_ENV = "STS_BROKER_CA_FILE";
+    /** {@code true} allows plain {@code http://} to a broker that is not on this machine (the token then travels in clear). */
+    public static final String ALLOW_PLAIN_HTTP_ENV = "STS_BROKER_ALLOW_PLAIN_HTTP";
+    /** {@code host:port} of an HTTP proxy for broker requests; JVM-wide proxy settings are never used. */
+    public static final String PROXY_ENV = "STS_BROKER_PROXY";
+
+    /** How long the caller identity looked up to explain a 403 is reused. */
+    private static final Duration IDENTITY_TTL = Duration.ofMinutes(1);
+    private static final String STATUS_PATH = "api/v1/status";
 
     private static final System.Logger LOG = System.getLogger(BrokerClient.class.getName());
 
@@ -31,6 +42,14 @@ public final class BrokerClient implements CredentialsFetcher {
     private final Clock clock;
     private final BrokerHttp http;
     private final Retrier retrier;
+    private final FailureMemory failures;
+    private final Duration requestTimeout;
+
+    /** The identity last looked up for a 403 message, and until when it is reused. */
+    private record Identity(Optional<String> caller, Instant until) {
+    }
+
+    private volatile Identity identity;
 
     private BrokerClient(Builder builder, URI baseUrl, TokenSource tokenSource, HttpClient httpClient) {
         this.baseUrl = baseUrl;
@@ -38,6 +57,8 @@ public final class BrokerClient implements CredentialsFetcher {
         this.clock = builder.clock;
         this.http = new BrokerHttp(httpClient, baseUrl, tokenSource, builder.requestTimeout);
         this.retrier = new Retrier(builder.retryPolicy, builder.sleeper, () -> ThreadLocalRandom.current().nextDouble());
+        this.failures = new FailureMemory(builder.clock, builder.maxFailureBackoff);
+        this.requestTimeout = builder.requestTimeout;
     }
 
     /** A builder whose unset values come from the environment (see {@link Builder#build()}). */
@@ -50,31 +71,46 @@ public final class BrokerClient implements CredentialsFetcher {
         return builder().build();
     }
 
-    /** Asks the broker for new credentials for {@code role} ({@code GET /v1/credentials/{role}}). */
+    /**
+     * Asks the broker for new credentials for {@code role} ({@code GET /v1/credentials/{role}}).
+     *
+     * <p>After a failure, calls for the same role made before the "not before" instant (the
+     * backoff, or the broker's {@code Retry-After} if longer) get that failure again without a
+     * request being sent; see {@link Builder#maxFailureBackoff(Duration)}.
+     */
     @Override
     public TemporaryCredentials fetch(String role) {
         String path = credentialsPath(role);
         ErrorContext context = new ErrorContext("fetch credentials for role '" + role + "'", role,
                 tokenSource.description(), this::identityQuietly);
-        return retrier.call(() -> {
-            BrokerResponse response = http.get(path);
-            if (!response.successful()) {
-                throw BrokerErrors.toException(response, context, clock.instant());
-            }
-            return BrokerResponses.credentials(response);
+        return failures.call(path, () -> {
+            // One deadline for the whole call, retries included: a stalled broker holds no caller longer.
+            long deadline = System.nanoTime() + requestTimeout.toNanos();
+            return retrier.call(deadline, () -> {
+                BrokerResponse response = http.get(path, deadline);
+                if (!response.successful()) {
+                    throw BrokerErrors.toException(response, context, clock.instant());
+                }
+                return BrokerResponses.credentials(response);
+            });
         });
+    }
+
+    /** When the next request for {@code role} may be sent, if a failure is remembered. */
+    Optional<Instant> notBefore(String role) {
+        return failures.notBefore(credentialsPath(role));
     }
 
     /** Asks the broker who it thinks this caller is ({@code GET /api/v1/status}). */
     public BrokerStatus status() {
         ErrorContext context = new ErrorContext("report its status", null, tokenSource.description(), Optional::empty);
-        return retrier.call(() -> {
-            BrokerResponse response = http.get("api/v1/status");
+        return failures.call(STATUS_PATH, () -> retrier.call(() -> {
+            BrokerResponse response = http.get(STATUS_PATH);
             if (!response.successful()) {
                 throw BrokerErrors.toException(response, context, clock.instant());
             }
             return BrokerResponses.status(response);
-        });
+        }));
     }
 
     /** A cached, background-refreshed source of credentials for {@code role} with {@link RefreshPolicy#DEFAULT}. */
@@ -100,9 +136,23 @@ public final class BrokerClient implements CredentialsFetcher {
     }
 
     private Optional<String> identityQuietly() {
-        // One attempt, no retries: this only decorates a 403 message.
-        BrokerResponse response = http.get("api/v1/status");
-        return response.successful() ? Optional.ofNullable(BrokerResponses.status(response).caller()) : Optional.empty();
+        // One attempt, no retries, and reused for a minute: this only decorates a 403 message,
+        // and a caller looping on a refused role must not double its requests for it.
+        Instant now = clock.instant();
+        Identity known = identity;
+        if (known != null && now.isBefore(known.until())) {
+            return known.caller();
+        }
+        Optional<String> caller = Optional.empty();
+        try {
+            BrokerResponse response = http.get(STATUS_PATH);
+            if (response.successful()) {
+                caller = Optional.ofNullable(BrokerResponses.status(response).caller());
+            }
+        } finally {
+            identity = new Identity(caller, now.plus(IDENTITY_TTL));
+        }
+        return caller;
     }
 
     static String checkRole(String role) {
@@ -131,6 +181,9 @@ public final class BrokerClient implements CredentialsFetcher {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Retrier.Sleeper sleeper = Retrier.Sleeper.REAL;
+        private Boolean allowPlainHttp;
+        private ProxySelector proxy;
+        private Duration maxFailureBackoff = Duration.ofSeconds(30);
 
         private Builder() {
         }
@@ -198,7 +251,40 @@ public final class BrokerClient implements CredentialsFetcher {
             return this;
         }
 
-        /** Time allowed for one whole request. By default, 10 seconds (the broker itself gives up after 8). */
+        /**
+         * Plain {@code http://} to a broker that is not on this machine (not {@code localhost} or a
+         * loopback literal) sends the bearer token and the credentials in clear text, so it is
+         * refused unless allowed here or with {@code STS_BROKER_ALLOW_PLAIN_HTTP=true}. By default, refused.
+         */
+        public Builder allowPlainHttp(boolean allow) {
+            this.allowPlainHttp = allow;
+            return this;
+        }
+
+        /**
+         * The proxy for broker requests. By default, none: the JVM-wide proxy settings
+         * ({@code http.proxyHost}, {@code https.proxyHost}, the default {@link ProxySelector}) are
+         * ignored, so the bearer token never reaches a proxy nobody chose for it; {@code STS_BROKER_PROXY}
+         * ({@code host:port}) names one from the environment.
+         */
+        public Builder proxy(ProxySelector proxy) {
+            this.proxy = Objects.requireNonNull(proxy, "proxy");
+            return this;
+        }
+
+        /**
+         * The longest wait after repeated failures before the broker is asked again (the first wait
+         * is 1 second, doubling per failure in a row; a longer {@code Retry-After} wins). By default, 30 seconds.
+         */
+        public Builder maxFailureBackoff(Duration maxBackoff) {
+            this.maxFailureBackoff = positive(maxBackoff, "maxFailureBackoff");
+            return this;
+        }
+
+        /**
+         * Time allowed for one whole call, from connecting to the last byte of the last body,
+         * retries included. By default, 10 seconds (the broker itself gives up after 8).
+         */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = positive(timeout, "requestTimeout");
             return this;
@@ -218,15 +304,22 @@ public final class BrokerClient implements CredentialsFetcher {
         public BrokerClient build() {
             URI url = resolveUrl();
             if (BrokerUrl.cleartextOffHost(url)) {
-                LOG.log(System.Logger.Level.WARNING, "The broker URL {0} is plain http to another host: bearer"
-                        + " tokens and credentials cross the network unencrypted. Use https.", url);
+                if (!resolveAllowPlainHttp()) {
+                    throw new BrokerConfigurationException("The broker URL " + url + " is plain http to another host:"
+                            + " the bearer token and the credentials would cross the network unencrypted. Use https,"
+                            + " or, on a network you trust, set " + ALLOW_PLAIN_HTTP_ENV
+                            + "=true (or call BrokerClient.Builder.allowPlainHttp(true)).");
+                }
+                LOG.log(System.Logger.Level.WARNING, "The broker URL {0} is plain http to another host, allowed by"
+                        + " configuration: bearer tokens and credentials cross the network unencrypted.", url);
             }
             TokenSource tokens = tokenSource != null ? tokenSource : TokenSources.fromEnvironment(env);
             HttpClient.Builder http = HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(connectTimeout)
                     // Never follow redirects: the bearer token must only go to the configured broker.
-                    .followRedirects(HttpClient.Redirect.NEVER);
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .proxy(resolveProxy());
             resolveSsl().ifPresent(http::sslContext);
             return new BrokerClient(this, url, tokens, http.build());
         }
@@ -241,6 +334,45 @@ public final class BrokerClient implements CredentialsFetcher {
                         + " (e.g. https://sts-broker.example.com) or call BrokerClient.Builder.baseUrl(..).");
             }
             return BrokerUrl.parse(fromEnv, "environment variable " + URL_ENV);
+        }
+
+        private boolean resolveAllowPlainHttp() {
+            if (allowPlainHttp != null) {
+                return allowPlainHttp;
+            }
+            String value = env.apply(ALLOW_PLAIN_HTTP_ENV);
+            if (value == null || value.isBlank() || value.strip().equalsIgnoreCase("false")) {
+                return false;
+            }
+            if (value.strip().equalsIgnoreCase("true")) {
+                return true;
+            }
+            throw new BrokerConfigurationException(ALLOW_PLAIN_HTTP_ENV + " must be true or false, not '"
+                    + TokenText.printable(value) + "'.");
+        }
+
+        private ProxySelector resolveProxy() {
+            if (proxy != null) {
+                return proxy;
+            }
+            String value = env.apply(PROXY_ENV);
+            if (value == null || value.isBlank()) {
+                return HttpClient.Builder.NO_PROXY;
+            }
+            String text = value.strip().replaceFirst("^http://", "");
+            int colon = text.lastIndexOf(':');
+            try {
+                if (colon > 0 && !text.contains("/") && !text.contains("@")) {
+                    int port = Integer.parseInt(text.substring(colon + 1));
+                    if (port > 0 && port <= 65535) {
+                        return ProxySelector.of(InetSocketAddress.createUnresolved(text.substring(0, colon), port));
+                    }
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new BrokerConfigurationException(PROXY_ENV + " must be host:port (e.g. proxy.internal:3128), not '"
+                    + TokenText.printable(io.stsbroker.client.internal.Redact.userInfo(value)) + "'.");
         }
 
         private Optional<SSLContext> resolveSsl() {

@@ -1,6 +1,7 @@
 package io.stsbroker.client;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -9,6 +10,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -18,7 +21,9 @@ import java.util.function.DoubleSupplier;
  * close to expiry.
  *
  * <p>At most one fetch runs at a time (single flight); callers that need a fetched credential wait
- * for that one. A failed background refresh leaves the cached credential in service until its
+ * for that one, at most {@link Builder#maxWait(Duration)}. After a failure the {@link BrokerClient}
+ * answers from memory until its backoff (or the broker's {@code Retry-After}) has passed, so callers
+ * that keep asking do not turn into a stream of broker requests. A failed background refresh leaves the cached credential in service until its
  * floor. Thread-safe. {@link #close()} stops the background thread; an idle instance holds no
  * thread either (the refresh thread ends after 30 seconds idle).
  */
@@ -36,6 +41,7 @@ public final class BrokerCredentials implements CredentialsSource, AutoCloseable
     private final Executor executor;
     private final ExecutorService ownedExecutor;
     private final DoubleSupplier random;
+    private final Duration maxWait;
 
     private final Object lock = new Object();
     private volatile Cached cached;
@@ -49,6 +55,7 @@ public final class BrokerCredentials implements CredentialsSource, AutoCloseable
         this.policy = builder.policy;
         this.clock = builder.clock;
         this.random = builder.random;
+        this.maxWait = builder.maxWait;
         this.ownedExecutor = builder.executor == null ? RefreshThreads.newExecutor(role) : null;
         this.executor = builder.executor == null ? ownedExecutor : builder.executor;
     }
@@ -94,6 +101,11 @@ public final class BrokerCredentials implements CredentialsSource, AutoCloseable
     /** The role these credentials are for. */
     public String role() {
         return role;
+    }
+
+    /** The clock expiry decisions are made with. */
+    public Clock clock() {
+        return clock;
     }
 
     /** The refresh policy in force. */
@@ -214,7 +226,11 @@ public final class BrokerCredentials implements CredentialsSource, AutoCloseable
 
     private TemporaryCredentials await(CompletableFuture<TemporaryCredentials> future) {
         try {
-            return future.get();
+            return future.get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            String message = "Gave up waiting for the running fetch of credentials for role '" + role + "' after "
+                    + maxWait.toMillis() + " ms; it goes on in the background.";
+            throw new BrokerUnavailableException(message, BrokerError.client(BrokerError.CLIENT_NETWORK, message), null, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException runtime) {
@@ -240,6 +256,7 @@ public final class BrokerCredentials implements CredentialsSource, AutoCloseable
         private Clock clock;
         private Executor executor;
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+        private Duration maxWait = Duration.ofSeconds(15);
 
         private Builder(CredentialsFetcher fetcher, String role) {
             this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
@@ -265,6 +282,19 @@ public final class BrokerCredentials implements CredentialsSource, AutoCloseable
          */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * The longest a caller waits for a fetch that another caller (or the background) started;
+         * then it gets a {@link BrokerUnavailableException} and the fetch goes on. By default,
+         * 15 seconds (a {@link BrokerClient} call ends within its 10-second request timeout).
+         */
+        public Builder maxWait(Duration maxWait) {
+            if (maxWait == null || maxWait.isNegative() || maxWait.isZero()) {
+                throw new IllegalArgumentException("maxWait must be positive: " + maxWait);
+            }
+            this.maxWait = maxWait;
             return this;
         }
 

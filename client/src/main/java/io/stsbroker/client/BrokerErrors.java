@@ -1,6 +1,7 @@
 package io.stsbroker.client;
 
 import io.stsbroker.client.internal.Json;
+import io.stsbroker.client.internal.SafeText;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.Optional;
 final class BrokerErrors {
     /** Broker messages are short; a longer one is a proxy's HTML page and is cut. */
     private static final int MAX_MESSAGE = 300;
+    private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9._-]{0,63}");
 
     private BrokerErrors() {
     }
@@ -49,7 +51,8 @@ final class BrokerErrors {
         } catch (IllegalArgumentException notJson) {
             // Fall through: a proxy or the wrong server answered; status and headers still tell something.
         }
-        String code = text(json, "code").orElse("Http" + response.status());
+        // The code is echoed as the sidecar's "Code" and used in messages: an identifier or nothing.
+        String code = text(json, "code").filter(c -> CODE.matcher(c).matches()).orElse("Http" + response.status());
         String message = text(json, "message").map(BrokerErrors::clean).orElse(null);
         String requestId = text(json, "requestId").or(() -> response.header("X-Request-Id"))
                 .map(BrokerErrors::clean).orElse(null);
@@ -107,8 +110,8 @@ final class BrokerErrors {
         return json.get(field) instanceof String s && !s.isBlank() ? Optional.of(s) : Optional.empty();
     }
 
+    /** Broker text is untrusted: bounded, one printable line, and never a bearer token or JWT. */
     private static String clean(String text) {
-        String flat = text.replaceAll("\\p{Cntrl}", " ").strip();
-        return flat.length() > MAX_MESSAGE ? flat.substring(0, MAX_MESSAGE) + "..." : flat;
+        return SafeText.of(text, MAX_MESSAGE);
     }
 }

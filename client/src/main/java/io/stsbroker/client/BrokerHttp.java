@@ -2,7 +2,6 @@ package io.stsbroker.client;
 
 import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,10 +9,21 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.stsbroker.client.internal.BoundedBody;
 
 /**
  * Sends one authenticated {@code GET} to the broker and returns its response, turning transport
  * failures into {@link BrokerUnavailableException}s. No retries, no interpretation of the body.
+ *
+ * <p>The request timeout is a deadline on the whole exchange, body included: the JDK's
+ * {@link HttpRequest#timeout} stops applying once headers arrive, so a broker that sends headers
+ * and then trickles its body would otherwise hold the caller for good.
  */
 final class BrokerHttp {
     /** Broker bodies are well under 16 KiB; a larger one is not a broker and is cut off. */
@@ -34,10 +44,14 @@ final class BrokerHttp {
 
     /** Builds the request for {@code path} (relative to the base URL, no leading slash). */
     HttpRequest request(String path) {
+        return request(path, tokens.token(), requestTimeout);
+    }
+
+    private HttpRequest request(String path, String token, Duration timeout) {
         return HttpRequest.newBuilder(baseUrl.resolve(path))
                 .GET()
-                .timeout(requestTimeout)
-                .header("Authorization", "Bearer " + tokens.token())
+                .timeout(timeout)
+                .header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json")
                 .header("User-Agent", USER_AGENT)
                 // Our own id lets the broker's logs and our exceptions be matched up.
@@ -45,22 +59,59 @@ final class BrokerHttp {
                 .build();
     }
 
+    /** One exchange bounded by the request timeout. */
     BrokerResponse get(String path) {
-        HttpRequest request = request(path);
+        return get(path, System.nanoTime() + requestTimeout.toNanos());
+    }
+
+    /** One exchange that must end by {@code deadlineNanos} ({@link System#nanoTime()} scale), body included. */
+    BrokerResponse get(String path, long deadlineNanos) {
+        String token = tokens.token();
+        long left = Math.min(deadlineNanos - System.nanoTime(), requestTimeout.toNanos());
+        if (left <= 0) {
+            return throwTimeout(null);
+        }
+        HttpRequest request = request(path, token, Duration.ofNanos(left));
+        AtomicReference<BoundedBody> body = new AtomicReference<>();
+        CompletableFuture<HttpResponse<BoundedBody.Bytes>> exchange = http.sendAsync(request, info -> {
+            BoundedBody bounded = new BoundedBody(MAX_BODY);
+            body.set(bounded);
+            return bounded;
+        });
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            String body;
-            try (InputStream in = response.body()) {
-                body = new String(in.readNBytes(MAX_BODY), StandardCharsets.UTF_8);
+            HttpResponse<BoundedBody.Bytes> response = exchange.get(left, TimeUnit.NANOSECONDS);
+            String text = new String(response.body().data(), StandardCharsets.UTF_8);
+            int status = response.statusCode();
+            if ((status < 200 || status >= 300) && token.length() >= 8) {
+                // An error body is echoed into messages; a broker or proxy that reflects the request must not
+                // leak the token. (A token under 8 characters is a test value, and replacing it would garble the body.)
+                text = text.replace(token, "<redacted>");
             }
-            return new BrokerResponse(response.statusCode(), response.headers().map(), body);
-        } catch (IOException e) {
-            throw transportFailure(request, e);
+            return new BrokerResponse(status, response.headers().map(), text);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            BoundedBody started = body.get();
+            if (started != null) {
+                started.abort();
+            }
+            return throwTimeout(request);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw transportFailure(request, cause instanceof IOException io ? io : new IOException(cause));
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
             throw new BrokerException("Interrupted while waiting for the broker.",
                     BrokerError.client(BrokerError.CLIENT_INTERRUPTED, "interrupted"), e);
         }
+    }
+
+    private BrokerResponse throwTimeout(HttpRequest request) {
+        String requestId = request == null ? null : request.headers().firstValue("X-Request-Id").orElse(null);
+        String what = "no complete answer within the " + requestTimeout.toMillis() + " ms allowed";
+        throw new BrokerUnavailableException("The broker at " + baseUrl + " sent " + what
+                + ". Check the broker's health and the network path to it.",
+                new BrokerError(0, BrokerError.CLIENT_NETWORK, what, requestId, null), null, null);
     }
 
     private BrokerException transportFailure(HttpRequest request, IOException e) {

@@ -5,12 +5,20 @@ import io.stsbroker.client.internal.Json;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Reads the bodies of successful broker responses into value types; failures to do so are
  * reported without quoting the body, which holds secrets.
  */
 final class BrokerResponses {
+    /** STS access key ids: "STS." and letters and digits. */
+    private static final Pattern ACCESS_KEY_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    /** Secrets: letters, digits and base64 punctuation. */
+    private static final Pattern ACCESS_KEY_SECRET = Pattern.compile("[A-Za-z0-9+/=._-]{1,256}");
+    /** Security tokens: base64 (with + / =) of a few KiB. */
+    private static final Pattern SECURITY_TOKEN = Pattern.compile("[A-Za-z0-9+/=._*~-]{1,16384}");
+    private static final Pattern LABEL = Pattern.compile("[\\x20-\\x7e]{1,256}");
     private BrokerResponses() {
     }
 
@@ -25,13 +33,13 @@ final class BrokerResponses {
             throw malformed("its expiration is not an ISO-8601 instant", response);
         }
         return new TemporaryCredentials(
-                required(json, "accessKeyId", response),
-                required(json, "accessKeySecret", response),
-                required(json, "securityToken", response),
+                shaped(json, "accessKeyId", ACCESS_KEY_ID, response),
+                shaped(json, "accessKeySecret", ACCESS_KEY_SECRET, response),
+                shaped(json, "securityToken", SECURITY_TOKEN, response),
                 expiresAt,
-                optional(json, "role"),
-                optional(json, "roleArn"),
-                optional(json, "sessionName"));
+                label(json, "role", response),
+                label(json, "roleArn", response),
+                label(json, "sessionName", response));
     }
 
     /** Reads a {@code GET /api/v1/status} 200 body. */
@@ -39,6 +47,29 @@ final class BrokerResponses {
         Map<String, Object> json = object(response, "status");
         return new BrokerStatus(optional(json, "status"), optional(json, "caller"),
                 optional(json, "provider"), optional(json, "version"));
+    }
+
+    /**
+     * A credential field in its expected character set, else the whole answer is refused: these
+     * values are handed to SDKs, put into headers and served by the sidecar, so a control
+     * character or quote in them is a broken or hostile broker, never a credential.
+     */
+    private static String shaped(Map<String, Object> json, String field, Pattern shape, BrokerResponse response) {
+        String value = required(json, field, response);
+        if (!shape.matcher(value).matches()) {
+            // Names the field only: the value may be a secret.
+            throw malformed("its field '" + field + "' is not in the expected character set or length", response);
+        }
+        return value;
+    }
+
+    /** Metadata (role, ARN, session name): absent, or printable ASCII of bounded length. */
+    private static String label(Map<String, Object> json, String field, BrokerResponse response) {
+        String value = optional(json, field);
+        if (value != null && !LABEL.matcher(value).matches()) {
+            throw malformed("its field '" + field + "' is not printable text of at most 256 characters", response);
+        }
+        return value;
     }
 
     private static Map<String, Object> object(BrokerResponse response, String what) {

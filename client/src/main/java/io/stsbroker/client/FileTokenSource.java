@@ -2,7 +2,8 @@ package io.stsbroker.client;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.stsbroker.client.internal.BoundedFiles;
+
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -17,7 +18,7 @@ import java.util.Objects;
  */
 final class FileTokenSource implements TokenSource {
     /** A projected token is a JWT of a few KiB; anything far larger is not a token file. */
-    private static final long MAX_BYTES = 64 * 1024;
+    private static final int MAX_BYTES = 64 * 1024;
 
     private final Path file;
 
@@ -28,11 +29,10 @@ final class FileTokenSource implements TokenSource {
     @Override
     public String token() {
         try {
-            if (Files.size(file) > MAX_BYTES) {
-                throw new BrokerConfigurationException("The token file " + file + " is larger than "
-                        + MAX_BYTES + " bytes; is STS_BROKER_TOKEN_FILE pointing at the right file?");
-            }
-            return TokenText.checked(Files.readString(file, StandardCharsets.UTF_8), description());
+            return TokenText.checked(new String(BoundedFiles.read(file, MAX_BYTES), StandardCharsets.UTF_8), description());
+        } catch (BoundedFiles.Refused e) {
+            throw new BrokerConfigurationException("The token file " + file + " " + e.getMessage()
+                    + " (at most " + MAX_BYTES + " bytes); is STS_BROKER_TOKEN_FILE pointing at the right file?", e);
         } catch (NoSuchFileException e) {
             throw new BrokerConfigurationException("The token file " + file + " does not exist. Mount the"
                     + " projected service-account token there (audience sts-broker) or set STS_BROKER_TOKEN_FILE.", e);

@@ -5,7 +5,6 @@ import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -58,7 +57,8 @@ public final class PemTrust {
     static List<Certificate> read(Path pemFile) {
         String text;
         try {
-            text = Files.readString(pemFile, StandardCharsets.US_ASCII);
+            // A CA bundle is a few KiB; 1 MiB leaves room for large trust bundles.
+            text = new String(io.stsbroker.client.internal.BoundedFiles.read(pemFile, 1024 * 1024), StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new BrokerConfigurationException("Cannot read the CA file " + pemFile
                     + " (STS_BROKER_CA_FILE): " + e, e);

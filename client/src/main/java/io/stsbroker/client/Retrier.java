@@ -30,6 +30,11 @@ final class Retrier {
     }
 
     <T> T call(Supplier<T> attempt) {
+        return call(Long.MAX_VALUE, attempt);
+    }
+
+    /** As {@link #call(Supplier)}, but no retry is started whose wait would end after {@code deadlineNanos}. */
+    <T> T call(long deadlineNanos, Supplier<T> attempt) {
         for (int n = 1; ; n++) {
             try {
                 return attempt.get();
@@ -37,15 +42,19 @@ final class Retrier {
                 if (n >= policy.maxAttempts()) {
                     throw e;
                 }
-                Duration wait;
+                // The later of our backoff and the broker's Retry-After: "Retry-After: 0" is no licence to hammer.
+                Duration wait = policy.backoff(n, random.getAsDouble());
                 if (e.retryAfter().isPresent()) {
-                    wait = e.retryAfter().get();
-                    if (wait.compareTo(policy.maxDelay()) > 0) {
-                        // Blocking a caller for longer is worse than failing: the cache keeps serving meanwhile.
+                    if (e.retryAfter().get().compareTo(policy.maxDelay()) > 0) {
+                        // Blocking a caller for longer is worse than failing: the failure is remembered instead.
                         throw e;
                     }
-                } else {
-                    wait = policy.backoff(n, random.getAsDouble());
+                    if (e.retryAfter().get().compareTo(wait) > 0) {
+                        wait = e.retryAfter().get();
+                    }
+                }
+                if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() + wait.toNanos() >= deadlineNanos) {
+                    throw e; // the caller's deadline comes first
                 }
                 sleep(wait, e);
             }

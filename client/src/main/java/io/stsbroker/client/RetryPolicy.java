@@ -7,9 +7,9 @@ import java.util.Objects;
  * How often and how long to retry a broker request that failed with a retryable error
  * (HTTP 429, 503, 504 or a network failure).
  *
- * <p>The wait before retry {@code n} (1-based) is the broker's {@code Retry-After} if it sent one,
- * otherwise {@code baseDelay * 2^(n-1)} with up to half of it removed at random (so replicas do not
- * retry in step), capped at {@code maxDelay}. <b>Note:</b> if the broker asks for a longer wait than
+ * <p>The wait before retry {@code n} (1-based) is {@code baseDelay * 2^(n-1)} with up to half of it
+ * removed at random (so replicas do not retry in step), capped at {@code maxDelay}, or the broker's
+ * {@code Retry-After} if that is longer ({@code Retry-After: 0} does not cut the backoff short). <b>Note:</b> if the broker asks for a longer wait than
  * {@code maxDelay}, the request fails at once instead of blocking the caller that long.
  *
  * @param maxAttempts total attempts including the first; 1 disables retries. By default, 3.

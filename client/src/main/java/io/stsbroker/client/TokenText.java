@@ -23,4 +23,10 @@ final class TokenText {
         }
         return token;
     }
+
+    /** A setting's value shortened and stripped of control characters, for configuration messages (never for secrets). */
+    static String printable(String value) {
+        String shown = value.length() > 64 ? value.substring(0, 64) + "..." : value;
+        return shown.replaceAll("\\p{Cntrl}", "?");
+    }
 }

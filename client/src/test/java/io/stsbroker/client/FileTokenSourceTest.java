@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class FileTokenSourceTest {
     @TempDir
@@ -68,5 +69,47 @@ class FileTokenSourceTest {
         Path file = Files.writeString(dir.resolve("token"), "x".repeat(70_000));
 
         assertThatThrownBy(() -> TokenSource.ofFile(file).token()).hasMessageContaining("larger than");
+    }
+
+    @Test
+    void fifo_isRefusedWithoutBlocking() throws Exception {
+        Path fifo = dir.resolve("token-fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+        TokenSource source = TokenSource.ofFile(fifo);
+
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () ->
+                assertThatThrownBy(source::token).isInstanceOf(BrokerConfigurationException.class)
+                        .hasMessageContaining("is not a regular file"));
+    }
+
+    @Test
+    void endlessDevice_isRefusedWithoutReadingIt() {
+        TokenSource source = TokenSource.ofFile(Path.of("/dev/zero"));
+
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () ->
+                assertThatThrownBy(source::token).isInstanceOf(BrokerConfigurationException.class)
+                        .hasMessageContaining("is not a regular file"));
+    }
+
+    @Test
+    void symlinkToAFifo_isRefusedToo() throws Exception {
+        Path fifo = dir.resolve("real-fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Path link = Files.createSymbolicLink(dir.resolve("token"), fifo);
+
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () ->
+                assertThatThrownBy(() -> TokenSource.ofFile(link).token()).isInstanceOf(BrokerConfigurationException.class)
+                        .hasMessageContaining("is not a regular file"));
+    }
+
+    @Test
+    void readNeverGoesBeyondTheLimitPlusOneByte() throws Exception {
+        Path big = Files.write(dir.resolve("big"), new byte[64 * 1024 + 1]);
+        Path fits = Files.writeString(dir.resolve("fits"), "a".repeat(64 * 1024));
+
+        assertThat(io.stsbroker.client.internal.BoundedFiles.read(fits, 64 * 1024)).hasSize(64 * 1024);
+        assertThatThrownBy(() -> io.stsbroker.client.internal.BoundedFiles.read(big, 64 * 1024))
+                .hasMessageContaining("is larger than 65536 bytes");
     }
 }

@@ -2,7 +2,7 @@ package io.stsbroker.sts.embedded;
 
 /**
  * An error as Alibaba STS reports it: HTTP status, {@code Code} and {@code Message}. The codes and
- * statuses are those of PROTOCOLS.md section 1; the messages follow the real service's wording.
+ * statuses are those of docs/PROTOCOLS.md section 1; the messages follow the real service's wording.
  */
 record StsError(int status, String code, String message) {
 

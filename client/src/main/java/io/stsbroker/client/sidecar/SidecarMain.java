@@ -4,11 +4,12 @@ import io.stsbroker.client.BrokerClient;
 import io.stsbroker.client.BrokerCredentials;
 import io.stsbroker.client.BrokerException;
 import io.stsbroker.client.BrokerUnavailableException;
+import io.stsbroker.client.internal.BoundedFiles;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
-import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 /**
@@ -70,27 +71,44 @@ public final class SidecarMain {
     }
 
     private static int serve(SidecarArgs args, BrokerCredentials credentials, PrintStream err, Await await) {
+        String pathToken;
         try {
-            credentials.credentials();
-        } catch (BrokerUnavailableException e) {
-            err.println("warning: the broker is unreachable now; serving anyway, clients get 503 until it answers: "
-                    + e.getMessage());
-        } catch (BrokerException e) {
+            pathToken = pathToken(args);
+        } catch (UsageException e) {
             err.println("error: " + e.getMessage());
             return FAILED;
         }
-        InetSocketAddress address = new InetSocketAddress(args.bind(), args.port());
-        try (SidecarServer server = SidecarServer.start(credentials, address)) {
+        SidecarServer.Builder builder = SidecarServer.builder(credentials).bind(args.bind()).port(args.port())
+                .allowedHosts(args.allowedHosts()).clock(credentials.clock());
+        if (pathToken != null) {
+            builder.pathToken(pathToken);
+        }
+        // Listen first: a broker that is slow or down must not keep the port (and liveness) closed.
+        try (SidecarServer server = builder.start()) {
+            try {
+                server.prime();
+            } catch (BrokerUnavailableException e) {
+                err.println("warning: the broker is unreachable now; serving anyway, /health answers 503 and clients"
+                        + " get 503 until it answers: " + e.getMessage());
+            } catch (BrokerException e) {
+                err.println("error: " + e.getMessage());
+                return FAILED;
+            }
             if (!args.loopbackOnly()) {
                 err.println("warning: listening on " + args.bind().getHostAddress() + ", beyond loopback: anyone who"
-                        + " can reach this port gets the credentials for role '" + args.role() + "'.");
+                        + " can reach this port " + (pathToken == null ? "" : "and knows the path token ")
+                        + "gets the credentials for role '" + args.role() + "'.");
             }
-            err.println("sts-broker sidecar: serving role '" + args.role() + "' at " + server.credentialsUri()
+            // A generated token is printed once, as the URI to use; one read from a file stays in that file.
+            String uri = args.pathTokenFile() != null
+                    ? server.credentialsUriShown("<token from " + args.pathTokenFile() + ">")
+                    : server.credentialsUri().toString();
+            err.println("sts-broker sidecar: serving role '" + args.role() + "' at " + uri
                     + " (set ALIBABA_CLOUD_CREDENTIALS_URI to this URL)");
             await.await(server);
             return OK;
         } catch (BindException e) {
-            err.println("error: cannot listen on " + address.getAddress().getHostAddress() + ":" + args.port() + " ("
+            err.println("error: cannot listen on " + args.bind().getHostAddress() + ":" + args.port() + " ("
                     + e.getMessage() + "). Choose another --port, or a local --bind address.");
             return FAILED;
         } catch (IOException e) {
@@ -100,5 +118,28 @@ public final class SidecarMain {
             Thread.currentThread().interrupt();
             return OK;
         }
+    }
+
+    /** The path token from --path-token-file or --generate-path-token, or null. */
+    static String pathToken(SidecarArgs args) throws UsageException {
+        if (args.generatePathToken()) {
+            return SidecarServer.newPathToken();
+        }
+        if (args.pathTokenFile() == null) {
+            return null;
+        }
+        String token;
+        try {
+            token = new String(BoundedFiles.read(args.pathTokenFile(), 1024), StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            throw new UsageException("cannot read the path token file " + args.pathTokenFile() + ": "
+                    + (e instanceof BoundedFiles.Refused ? e.getMessage() : e.toString()));
+        }
+        if (!SidecarServer.PATH_TOKEN.matcher(token).matches()) {
+            // Never quote the file: it is a secret.
+            throw new UsageException("the path token file " + args.pathTokenFile()
+                    + " must hold 22-256 characters of A-Z a-z 0-9 _ - (e.g. 32 random bytes, base64url)");
+        }
+        return token;
     }
 }

@@ -25,7 +25,7 @@ import java.util.function.Function;
  * ({@code Authorization: OPENSEARCH <AccessKeyId>:<signature>}) and its
  * {@code X-Opensearch-Security-Token}, as an OpenSearch server would.
  *
- * <p>String to sign (PROTOCOLS.md section 3): {@code METHOD\n Content-Md5\n Content-Type\n Date\n},
+ * <p>String to sign (docs/PROTOCOLS.md section 3): {@code METHOD\n Content-Md5\n Content-Type\n Date\n},
  * then each non-empty {@code X-Opensearch-*} header sorted by name as {@code lower(name):value\n},
  * then the percent-encoded path with {@code %2F} restored to {@code /}, plus {@code ?} and the
  * non-empty query parameters sorted by name, percent-encoded, joined by {@code &}. Signature:

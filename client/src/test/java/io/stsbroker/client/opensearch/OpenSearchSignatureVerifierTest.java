@@ -16,7 +16,7 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The verifier against the known-answer vectors of PROTOCOLS.md section 6. */
+/** The verifier against the known-answer vectors of docs/PROTOCOLS.md section 6. */
 class OpenSearchSignatureVerifierTest {
     private static final String SECRET = "testsecret";
     private static final String DATE = "2026-11-27T12:00:00Z";

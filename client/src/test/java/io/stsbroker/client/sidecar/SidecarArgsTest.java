@@ -66,4 +66,28 @@ class SidecarArgsTest {
                 .isInstanceOf(UsageException.class)
                 .hasMessageContaining(message);
     }
+
+    @Test
+    void allowedHostsAndPathTokenOptions_areParsed() throws Exception {
+        SidecarArgs args = SidecarArgs.parse("serve", "--role", "r", "--bind", "0.0.0.0", "--allowed-host", "a.example,10.0.0.1",
+                "--allowed-host=[fd00::1]", "--generate-path-token");
+
+        assertThat(args.allowedHosts()).containsExactlyInAnyOrder("a.example", "10.0.0.1", "[fd00::1]");
+        assertThat(args.generatePathToken()).isTrue();
+        assertThat(args.pathTokenFile()).isNull();
+        assertThat(SidecarArgs.parse("serve", "--role", "r", "--path-token-file", "/run/t").pathTokenFile())
+                .isEqualTo(java.nio.file.Path.of("/run/t"));
+    }
+
+    @Test
+    void badAllowedHostsAndBothPathTokenOptions_areUsageErrors() {
+        assertThatThrownBy(() -> SidecarArgs.parse("serve", "--role", "r", "--allowed-host", "evil.example/x"))
+                .isInstanceOf(UsageException.class).hasMessageContaining("--allowed-host must be a DNS name or IP literal");
+        assertThatThrownBy(() -> SidecarArgs.parse("serve", "--role", "r", "--allowed-host", ""))
+                .isInstanceOf(UsageException.class);
+        assertThatThrownBy(() -> SidecarArgs.parse("serve", "--role", "r", "--path-token-file", "/t", "--generate-path-token"))
+                .isInstanceOf(UsageException.class).hasMessageContaining("not both");
+        assertThatThrownBy(() -> SidecarArgs.parse("serve", "--role", "r", "--generate-path-token=yes"))
+                .isInstanceOf(UsageException.class).hasMessageContaining("takes no value");
+    }
 }

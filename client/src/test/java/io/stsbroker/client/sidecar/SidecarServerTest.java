@@ -39,6 +39,8 @@ class SidecarServerTest {
     private static final TemporaryCredentials CREDENTIALS = new TemporaryCredentials("STS.sidecar", "side-secret",
             "side-token", Instant.now().plus(Duration.ofMinutes(50)).truncatedTo(ChronoUnit.SECONDS));
 
+    private static final HostPolicy LOOPBACK = HostPolicy.forBind(InetAddress.getLoopbackAddress(), java.util.Set.of());
+
     private final HttpClient http = HttpClient.newHttpClient();
     private final AtomicReference<CredentialsSource> source = new AtomicReference<>(() -> CREDENTIALS);
     private SidecarServer server;
@@ -119,13 +121,24 @@ class SidecarServerTest {
     }
 
     @Test
-    void health_answersUpWithoutAskingTheSource() throws Exception {
+    void health_answersUpOnceACredentialIsHeld() throws Exception {
+        start();
+        get("/v1/credentials");
+
+        HttpResponse<String> response = get("/health");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("{\"status\":\"UP\"}");
+    }
+
+    @Test
+    void liveness_answersUpWithoutAskingTheSource() throws Exception {
         source.set(() -> {
-            throw new AssertionError("health must not fetch credentials");
+            throw new AssertionError("liveness must not fetch credentials");
         });
         start();
 
-        HttpResponse<String> response = get("/health");
+        HttpResponse<String> response = get("/health/live");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("{\"status\":\"UP\"}");
@@ -197,14 +210,14 @@ class SidecarServerTest {
 
     @Test
     void loopbackHost_acceptsOnlyLoopbackLiteralsAndLocalhost() {
-        assertThat(SidecarHandler.loopbackHost("127.0.0.1:9911")).isTrue();
-        assertThat(SidecarHandler.loopbackHost("127.0.0.2")).isTrue();
-        assertThat(SidecarHandler.loopbackHost("LOCALHOST")).isTrue();
-        assertThat(SidecarHandler.loopbackHost("[::1]:9911")).isTrue();
-        assertThat(SidecarHandler.loopbackHost("10.0.0.1:9911")).isFalse();
-        assertThat(SidecarHandler.loopbackHost("localhost.evil.example")).isFalse();
-        assertThat(SidecarHandler.loopbackHost("127.0.0.1.nip.io")).isFalse();
-        assertThat(SidecarHandler.loopbackHost(null)).isFalse();
+        assertThat(LOOPBACK.allows("127.0.0.1:9911")).isTrue();
+        assertThat(LOOPBACK.allows("127.0.0.2")).isTrue();
+        assertThat(LOOPBACK.allows("LOCALHOST")).isTrue();
+        assertThat(LOOPBACK.allows("[::1]:9911")).isTrue();
+        assertThat(LOOPBACK.allows("10.0.0.1:9911")).isFalse();
+        assertThat(LOOPBACK.allows("localhost.evil.example")).isFalse();
+        assertThat(LOOPBACK.allows("127.0.0.1.nip.io")).isFalse();
+        assertThat(LOOPBACK.allows(null)).isFalse();
     }
 
     @Test
@@ -225,7 +238,7 @@ class SidecarServerTest {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET /health HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+            out.write(("GET /health/live HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();

@@ -11,34 +11,42 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * The broker's production identity, from credentials-java's default chain: environment AccessKey
- * ({@code ALIBABA_CLOUD_ACCESS_KEY_ID}/{@code _SECRET}), RRSA ({@code ALIBABA_CLOUD_ROLE_ARN},
- * {@code ALIBABA_CLOUD_OIDC_PROVIDER_ARN}, {@code ALIBABA_CLOUD_OIDC_TOKEN_FILE}), profile files,
- * then the ECS RAM role. credentials-java caches and refreshes temporary credentials itself.
+ * The broker's own identity read through a credentials-java {@link Client}: an RRSA
+ * ({@code AssumeRoleWithOIDC}) provider, the ECS instance role or the whole default chain, as
+ * {@link SigningIdentities} chooses. credentials-java caches and refreshes temporary credentials
+ * itself.
  *
  * <p>credentials-java is blocking (file reads, HTTP to the metadata service or STS), so every read
  * runs on the Mutiny default worker pool (Quarkus's worker pool), never on the subscriber's event
- * loop. The credentials-java client is created lazily on the first read, so a broker running on
- * the embedded STS never touches the chain; a failed creation is retried on the next read.
+ * loop. The client is created lazily on the first read, so nothing is fetched during start-up; a
+ * failed creation is retried on the next read.
  */
-public final class DefaultChainCredentialsSource implements SigningCredentialsSource {
+public final class CredentialsJavaSource implements SigningCredentialsSource {
 
+    private final String name;
     private final Supplier<Client> clientFactory;
     private final Executor executor;
     private volatile Client client;
 
-    /** The default chain, read on the Mutiny/Quarkus default worker pool. */
-    public DefaultChainCredentialsSource() {
+    /**
+     * A source read on the Mutiny/Quarkus default worker pool.
+     *
+     * @param name          what the identity is, for messages ({@code rrsa}, {@code default-chain}, ...)
+     * @param clientFactory creates the credentials-java client on first use
+     */
+    static CredentialsJavaSource onWorkerPool(String name, Supplier<Client> clientFactory) {
         // Looked up per task, not captured now: Quarkus installs its worker pool during start-up.
-        this(Client::new, task -> Infrastructure.getDefaultWorkerPool().execute(task));
+        return new CredentialsJavaSource(name, clientFactory, task -> Infrastructure.getDefaultWorkerPool().execute(task));
     }
 
     /**
+     * @param name          what the identity is, for messages
      * @param clientFactory creates the credentials-java client on first use (tests pass one built on
      *                      their own provider)
      * @param executor      where the blocking reads run
      */
-    DefaultChainCredentialsSource(Supplier<Client> clientFactory, Executor executor) {
+    CredentialsJavaSource(String name, Supplier<Client> clientFactory, Executor executor) {
+        this.name = Objects.requireNonNull(name, "name");
         this.clientFactory = Objects.requireNonNull(clientFactory, "clientFactory");
         this.executor = Objects.requireNonNull(executor, "executor");
     }
@@ -53,8 +61,8 @@ public final class DefaultChainCredentialsSource implements SigningCredentialsSo
         CredentialModel model = client().getCredential();
         if (model == null || isBlank(model.getAccessKeyId()) || isBlank(model.getAccessKeySecret())) {
             String type = model == null ? "none" : model.getType();
-            throw new IllegalStateException("The credentials-java default chain returned no AccessKey (type " + type
-                    + "); STS AssumeRole needs an AccessKey, RRSA or ECS RAM role identity");
+            throw new IllegalStateException("The broker's identity (" + name + ") returned no AccessKey (type " + type
+                    + "); STS AssumeRole needs one");
         }
         return new SigningCredentials(model.getAccessKeyId(), model.getAccessKeySecret(),
                 Optional.ofNullable(model.getSecurityToken()));
@@ -80,6 +88,6 @@ public final class DefaultChainCredentialsSource implements SigningCredentialsSo
 
     @Override
     public String toString() {
-        return "DefaultChainCredentialsSource[initialised=" + (client != null) + "]";
+        return "CredentialsJavaSource[" + name + ", initialised=" + (client != null) + "]";
     }
 }

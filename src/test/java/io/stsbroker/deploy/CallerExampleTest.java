@@ -91,6 +91,21 @@ class CallerExampleTest {
         assertThat(Dockerfiles.sidecar().baseImage()).as("the probes' wget comes with Alpine's busybox").contains("alpine");
     }
 
+    /** docs/BENCHMARKS.md ("Sidecar"): at most 64 MiB resident after 1,000 requests on the JDKs measured. */
+    private static final long MEASURED_RSS_BYTES = 64L * 1024 * 1024;
+
+    @Test
+    void sidecarMemoryLimitLeavesHeadroomOverTheMeasuredFootprintAndItsRequestCoversIt() {
+        var resources = sidecar().getResources();
+        long limit = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(resources.getLimits().get("memory")).longValueExact();
+        long request = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(resources.getRequests().get("memory")).longValueExact();
+
+        assertThat(limit).as("limit over the measured RSS").isGreaterThanOrEqualTo(MEASURED_RSS_BYTES * 3 / 2);
+        assertThat(request).as("request covers the measured RSS").isGreaterThanOrEqualTo(MEASURED_RSS_BYTES).isLessThanOrEqualTo(limit);
+        assertThat(resources.getLimits()).containsKey("cpu");
+        assertThat(resources.getRequests()).containsKey("cpu");
+    }
+
     @Test
     void callerPodsCarryTheLabelTheBrokersNetworkPolicyAdmits() {
         NetworkPolicy np = BrokerDeploymentTest.ingressPolicy(Manifests.render("k8s/overlays/prod"));

@@ -62,13 +62,31 @@ class DockerfileTest {
         assertThat(d.all("RUN")).as("nothing runs as root after USER").allSatisfy(r -> assertThat(r.line()).isLessThan(userLine));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"docker/Dockerfile", "docker/Dockerfile.sidecar"})
-    void javaOptionsFollowTheContainerLimitsFailFastAndWriteOnlyToTmp(String file) {
-        String opts = Dockerfiles.read(file).javaOpts();
+    @Test
+    void brokerJavaOptionsFollowTheContainerLimitsFailFastAndWriteOnlyToTmp() {
+        String opts = Dockerfiles.broker().javaOpts();
 
         assertThat(opts).contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp");
         assertThat(opts).as("a fixed heap would ignore the container limit").doesNotContain("-Xmx", "-Xms");
+    }
+
+    /**
+     * The sidecar is sized by measurement (docs/BENCHMARKS.md, "Sidecar"), not by its limit: the
+     * image runs exactly the options bench/sidecar.sh measured, plus the archive its build writes.
+     */
+    @Test
+    void sidecarJavaOptionsAreTheMeasuredOnesFailFastWriteOnlyToTmpAndUseTheArchiveItsBuildWrites() throws Exception {
+        Dockerfiles d = Dockerfiles.sidecar();
+        String opts = d.javaOpts();
+        Matcher measured = Pattern.compile("(?m)^IMAGE_OPTS=\"([^\"]+)\"").matcher(
+                Files.readString(RepoFiles.path("bench/sidecar.sh")));
+
+        assertThat(measured.find()).as("bench/sidecar.sh names the options it measures").isTrue();
+        assertThat(opts).startsWith(measured.group(1) + " ")
+                .contains("-XX:+UseSerialGC", "-Xmx", "-Xss", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp")
+                .endsWith(" -XX:SharedArchiveFile=/app/sidecar.jsa");
+        assertThat(d.all("RUN")).as("the build writes and checks the archive")
+                .anySatisfy(r -> assertThat(r.args()).contains("-XX:ArchiveClassesAtExit=/app/sidecar.jsa", "-Xshare:on"));
     }
 
     @ParameterizedTest

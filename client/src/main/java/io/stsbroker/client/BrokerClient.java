@@ -34,6 +34,7 @@ public final class BrokerClient implements CredentialsFetcher {
     /** How long the caller identity looked up to explain a 403 is reused. */
     private static final Duration IDENTITY_TTL = Duration.ofMinutes(1);
     private static final String STATUS_PATH = "api/v1/status";
+    private static final String CREDENTIALS_POST_PATH = "v1/credentials";
 
     private static final System.Logger LOG = System.getLogger(BrokerClient.class.getName());
 
@@ -88,6 +89,34 @@ public final class BrokerClient implements CredentialsFetcher {
             long deadline = System.nanoTime() + requestTimeout.toNanos();
             return retrier.call(deadline, () -> {
                 BrokerResponse response = http.get(path, deadline);
+                if (!response.successful()) {
+                    throw BrokerErrors.toException(response, context, clock.instant());
+                }
+                return BrokerResponses.credentials(response);
+            });
+        });
+    }
+
+    /**
+     * Asks the broker for new credentials as {@code request} says: a request without options is
+     * {@link #fetch(String)}; one with a duration or a session policy is {@code POST /v1/credentials},
+     * which the broker answers with credentials of their own (not shared with plain requests).
+     *
+     * <p>Failures are remembered per request body, as {@link #fetch(String)} remembers them per role:
+     * a request refused for its duration does not hold back the same role asked for differently.
+     */
+    public TemporaryCredentials fetch(CredentialsRequest request) {
+        Objects.requireNonNull(request, "request");
+        if (!request.hasOptions()) {
+            return fetch(request.role());
+        }
+        String body = request.toJson();
+        ErrorContext context = new ErrorContext("fetch credentials for role '" + request.role() + "'", request.role(),
+                tokenSource.description(), this::identityQuietly);
+        return failures.call("POST " + CREDENTIALS_POST_PATH + " " + body, () -> {
+            long deadline = System.nanoTime() + requestTimeout.toNanos();
+            return retrier.call(deadline, () -> {
+                BrokerResponse response = http.post(CREDENTIALS_POST_PATH, body, deadline);
                 if (!response.successful()) {
                     throw BrokerErrors.toException(response, context, clock.instant());
                 }

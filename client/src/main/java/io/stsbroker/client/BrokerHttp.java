@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.stsbroker.client.internal.BoundedBody;
 
 /**
- * Sends one authenticated {@code GET} to the broker and returns its response, turning transport
+ * Sends one authenticated {@code GET} (or JSON {@code POST}) to the broker and returns its response, turning transport
  * failures into {@link BrokerUnavailableException}s. No retries, no interpretation of the body.
  *
  * <p>The request timeout is a deadline on the whole exchange, body included: the JDK's
@@ -44,12 +44,18 @@ final class BrokerHttp {
 
     /** Builds the request for {@code path} (relative to the base URL, no leading slash). */
     HttpRequest request(String path) {
-        return request(path, tokens.token(), requestTimeout);
+        return request(path, null, tokens.token(), requestTimeout);
     }
 
-    private HttpRequest request(String path, String token, Duration timeout) {
-        return HttpRequest.newBuilder(baseUrl.resolve(path))
-                .GET()
+    private HttpRequest request(String path, String jsonBody, String token, Duration timeout) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(baseUrl.resolve(path));
+        if (jsonBody == null) {
+            builder.GET();
+        } else {
+            builder.POST(HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8))
+                    .header("Content-Type", "application/json");
+        }
+        return builder
                 .timeout(timeout)
                 .header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json")
@@ -66,12 +72,21 @@ final class BrokerHttp {
 
     /** One exchange that must end by {@code deadlineNanos} ({@link System#nanoTime()} scale), body included. */
     BrokerResponse get(String path, long deadlineNanos) {
+        return exchange(path, null, deadlineNanos);
+    }
+
+    /** One {@code POST} of {@code jsonBody} that must end by {@code deadlineNanos}, body included. */
+    BrokerResponse post(String path, String jsonBody, long deadlineNanos) {
+        return exchange(path, java.util.Objects.requireNonNull(jsonBody, "jsonBody"), deadlineNanos);
+    }
+
+    private BrokerResponse exchange(String path, String jsonBody, long deadlineNanos) {
         String token = tokens.token();
         long left = Math.min(deadlineNanos - System.nanoTime(), requestTimeout.toNanos());
         if (left <= 0) {
             return throwTimeout(null);
         }
-        HttpRequest request = request(path, token, Duration.ofNanos(left));
+        HttpRequest request = request(path, jsonBody, token, Duration.ofNanos(left));
         AtomicReference<BoundedBody> body = new AtomicReference<>();
         CompletableFuture<HttpResponse<BoundedBody.Bytes>> exchange = http.sendAsync(request, info -> {
             BoundedBody bounded = new BoundedBody(MAX_BODY);

@@ -33,6 +33,7 @@ public final class FakeBroker implements AutoCloseable {
     private final Thread acceptor;
     private final AtomicInteger requests = new AtomicInteger();
     private final List<String> heads = new CopyOnWriteArrayList<>();
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Behaviour behaviour = credentials(Instant.now().plusSeconds(3600));
 
@@ -59,6 +60,11 @@ public final class FakeBroker implements AutoCloseable {
     /** The request heads received, in order. */
     public List<String> heads() {
         return List.copyOf(heads);
+    }
+
+    /** The request bodies received (empty for a request without one), in order. */
+    public List<String> bodies() {
+        return List.copyOf(bodies);
     }
 
     public FakeBroker behave(Behaviour next) {
@@ -147,11 +153,20 @@ public final class FakeBroker implements AutoCloseable {
                 return;
             }
             heads.add(head);
+            bodies.add(readBody(head, connection.getInputStream()));
             requests.incrementAndGet();
             behaviour.answer(head, connection.getOutputStream());
         } catch (IOException | InterruptedException e) {
             // the client went away, or the behaviour dropped the connection on purpose
         }
+    }
+
+    private static String readBody(String head, InputStream in) throws IOException {
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?im)^content-length:\\s*(\\d+)\\s*$").matcher(head);
+        if (!length.find()) {
+            return "";
+        }
+        return new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.UTF_8);
     }
 
     private static String readHead(InputStream in) throws IOException {

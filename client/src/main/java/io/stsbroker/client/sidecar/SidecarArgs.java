@@ -70,7 +70,13 @@ public record SidecarArgs(boolean help, String role, int port, InetAddress bind,
                 "/var/run/secrets/sts-broker/token), STS_BROKER_TOKEN, STS_BROKER_API_KEY, STS_BROKER_API_KEY_ENV,",
                 "STS_BROKER_CA_FILE, STS_BROKER_ALLOW_PLAIN_HTTP (true to allow http:// off this host),",
                 "STS_BROKER_PROXY (host:port; JVM proxy settings are ignored).",
-                "");
+                "",
+                "Other commands (each with its own --help), for people and hosts outside Kubernetes:",
+                "  exec --role <role> -- <command> [args...]   run a command with one credential in its environment",
+                "  export --role <role> [--format env|json]     print one credential as shell exports or JSON",
+                "  process --role <role>                        print one credential for an aliyun CLI External profile",
+                "",
+                ExitStatus.table());
     }
 
     /** Parses {@code args}; {@code --help} anywhere wins over everything else. */
@@ -81,10 +87,10 @@ public record SidecarArgs(boolean help, String role, int port, InetAddress bind,
             }
         }
         if (args.length == 0) {
-            throw new UsageException("missing command: expected 'serve'");
+            throw new UsageException("missing command: expected serve, exec, export or process");
         }
         if (!args[0].equals("serve")) {
-            throw new UsageException("unknown command '" + printable(args[0]) + "': expected 'serve'");
+            throw new UsageException("unknown command '" + printable(args[0]) + "': expected serve, exec, export or process");
         }
         Map<String, List<String>> all = options(args);
         Map<String, String> options = new HashMap<>();

@@ -13,17 +13,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 /**
- * The sidecar command: {@code java -jar sts-broker-client-sidecar.jar serve --role <role>}.
+ * The executable jar: {@code serve --role <role>} (the sidecar), and the one-shot commands
+ * {@code exec}, {@code export} and {@code process} ({@link CredentialCommands}).
  *
- * <p>Exit status: 0 after {@code --help} or a clean shutdown, 2 for a bad command line, 1 when
- * serving would be pointless: configuration missing or unusable, the broker refusing the first
- * request (401, 403 or any other non-retryable answer), or the port in use. A broker that is merely
- * unreachable or busy at start-up is not fatal: clients get 503 until it answers.
+ * <p>Exit status ({@link ExitStatus}): 0 after {@code --help} or a clean shutdown, 2 for a bad
+ * command line; {@code serve} ends at once when serving would be pointless: 1 for configuration
+ * missing or unusable or the port in use, 3, 4 or 6 when the broker refuses the first request (401,
+ * 403, any other non-retryable answer). A broker that is merely unreachable or busy at start-up is
+ * not fatal to {@code serve}: clients get 503 until it answers.
  */
 public final class SidecarMain {
-    static final int OK = 0;
-    static final int FAILED = 1;
-    static final int USAGE = 2;
+    static final int OK = ExitStatus.OK;
+    static final int FAILED = ExitStatus.FAILED;
+    static final int USAGE = ExitStatus.USAGE;
 
     /** What to do with the running server; {@code main} waits for shutdown, tests return at once. */
     @FunctionalInterface
@@ -43,6 +45,9 @@ public final class SidecarMain {
     }
 
     static int run(String[] args, Function<String, String> env, PrintStream out, PrintStream err, Await await) {
+        if (args.length > 0 && CredentialCommandArgs.handles(args[0])) {
+            return CredentialCommands.run(args, env, out, err);
+        }
         SidecarArgs parsed;
         try {
             parsed = SidecarArgs.parse(args);
@@ -63,7 +68,7 @@ public final class SidecarMain {
                     + client.tokenSource().description());
         } catch (BrokerException e) {
             err.println("error: " + e.getMessage());
-            return FAILED;
+            return ExitStatus.of(e);
         }
         try (credentials) {
             return serve(parsed, credentials, err, await);
@@ -92,7 +97,7 @@ public final class SidecarMain {
                         + " get 503 until it answers: " + e.getMessage());
             } catch (BrokerException e) {
                 err.println("error: " + e.getMessage());
-                return FAILED;
+                return ExitStatus.of(e);
             }
             if (!args.loopbackOnly()) {
                 err.println("warning: listening on " + args.bind().getHostAddress() + ", beyond loopback: anyone who"

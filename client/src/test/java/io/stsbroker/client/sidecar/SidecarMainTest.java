@@ -80,6 +80,17 @@ class SidecarMainTest {
     }
 
     @Test
+    void brokerRefusingTheFirstRequest_exitsWithTheSameStatusAsTheOneShotCommands() throws Exception {
+        try (io.stsbroker.client.FakeBroker broker = new io.stsbroker.client.FakeBroker()) {
+            broker.behave(io.stsbroker.client.FakeBroker.json(403, Map.of(), "{\"code\":\"Forbidden\"}"));
+            Map<String, String> env = Map.of("STS_BROKER_URL", broker.url(), "STS_BROKER_TOKEN", "t");
+
+            assertThat(run(env, server -> { }, "serve", "--role", "r", "--port", "0")).isEqualTo(ExitStatus.FORBIDDEN);
+            assertThat(err()).contains("Role 'r' is not granted");
+        }
+    }
+
+    @Test
     void portInUse_exitsOneSayingSo() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             int closedPort;

@@ -66,10 +66,10 @@ abstract class AssumeRoleParameters {
         StsRecorder.Issued issued = sts.issued(r.path("accessKeyId"));
         assertThat(issued.roleSessionName()).as("RoleSessionName").isEqualTo(r.<String>path("sessionName"));
         assertThat(issued.roleArn()).as("RoleArn").isEqualTo(r.<String>path("roleArn"));
+        // The request that issued this very credential; how many others this caller caused is not
+        // asserted, because API-key callers are shared with other classes, whose clock moves can
+        // trigger a background refresh of the same entry (any class order).
         assertThat(issued.expiration()).isEqualTo(Instant.parse(r.path("expiration")));
-        assertThat(sts.issuedTo(issued.roleSessionName()).stream()
-                .filter(i -> i.roleArn().equals(issued.roleArn())).count())
-                .as("one AssumeRole for this caller and role").isEqualTo(1);
         return issued;
     }
 

@@ -3,6 +3,7 @@ package io.stsbroker.policy;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.local.SynchronizationStrategy;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,6 +11,7 @@ import io.quarkus.runtime.Startup;
 import io.stsbroker.config.BrokerConfig;
 import io.stsbroker.error.BrokerException;
 import io.stsbroker.error.ErrorCode;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
@@ -55,10 +57,18 @@ public class CallerRateLimiter {
     private final Map<String, Integer> roleLimits;
     private final Cache<String, Bucket> callerBuckets;
     private final Cache<RoleKey, Bucket> roleBuckets;
+    private final TimeMeter time;
     private final Function<String, Bucket> newCallerBucket = this::newCallerBucket;
     private final Function<RoleKey, Bucket> newRoleBucket = this::newRoleBucket;
 
+    @Inject
     public CallerRateLimiter(BrokerConfig config, MeterRegistry meters) {
+        this(config, meters, TimeMeter.SYSTEM_MILLISECONDS);
+    }
+
+    /** @param time the buckets' time source: the system clock, or a test's controlled one */
+    CallerRateLimiter(BrokerConfig config, MeterRegistry meters, TimeMeter time) {
+        this.time = time;
         BrokerConfig.RateLimit rl = config.rateLimit();
         this.perCaller = positive("broker.rate-limit.per-caller", rl.perCaller());
         Map<String, Integer> callers = new HashMap<>();
@@ -127,9 +137,10 @@ public class CallerRateLimiter {
     }
 
     /** {@code perSecond} tokens, refilled continuously over one second; synchronized, so no allocation per use. */
-    private static Bucket bucket(int perSecond) {
+    private Bucket bucket(int perSecond) {
         return Bucket.builder()
                 .addLimit(limit -> limit.capacity(perSecond).refillGreedy(perSecond, Duration.ofSeconds(1)))
+                .withCustomTimePrecision(time)
                 .withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED)
                 .build();
     }

@@ -93,8 +93,11 @@ class RolesFileReloadTest {
 
     @Test
     void revokedGrantIsRefusedOnTheNextRequestThoughItsCredentialIsStillCached() throws IOException {
-        String first = vend(CALLER, "file-reader").then().statusCode(200).extract().path("accessKeyId");
-        long calls = sts.callCount();
+        Response minted = vend(CALLER, "file-reader");
+        minted.then().statusCode(200);
+        String first = minted.path("accessKeyId");
+        String session = minted.path("sessionName");
+        long calls = sts.callCount(session);
         assertThat(vend(CALLER, "file-reader").<String>path("accessKeyId")).as("cached").isEqualTo(first);
 
         write(REVOKED);
@@ -108,7 +111,7 @@ class RolesFileReloadTest {
         write(GRANTED);
         assertThat(watcher.reloadNow()).isEqualTo(RolesFileWatcher.Outcome.RELOADED);
         assertThat(vend(CALLER, "file-reader").<String>path("accessKeyId")).isEqualTo(first);
-        assertThat(sts.callCount()).isEqualTo(calls);
+        assertThat(sts.callCount(session)).as("STS calls for this caller").isEqualTo(calls);
     }
 
     @Test

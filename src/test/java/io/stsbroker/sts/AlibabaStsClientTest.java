@@ -87,10 +87,11 @@ class AlibabaStsClientTest {
 
     @Test
     void the_injected_client_gets_verifiable_credentials_in_exactly_one_call() {
-        long before = server.callCount();
+        // Counted for this test's session only: the application may refresh other sessions meanwhile.
+        long before = server.callCount("client-test");
         StsCredentials creds = stsClient.assumeRole(request(ROLE, "client-test", Duration.ofMinutes(20)))
                 .await().atMost(Duration.ofSeconds(10));
-        assertThat(server.callCount()).isEqualTo(before + 1);
+        assertThat(server.callCount("client-test")).isEqualTo(before + 1);
         assertThat(creds.accessKeyId()).startsWith("STS.");
         assertThat(creds.requestId()).isNotBlank();
         assertThat(creds.expiration()).isCloseTo(clock.instant().plus(Duration.ofMinutes(20)), within(Duration.ofSeconds(5)));
@@ -114,11 +115,11 @@ class AlibabaStsClientTest {
     @Test
     void resubscribing_the_same_uni_signs_a_fresh_request_so_retries_are_never_replays() {
         Uni<StsCredentials> call = stsClient.assumeRole(request());
-        long before = server.issuedCount();
+        long before = server.callCount("client-test");
         StsCredentials first = call.await().atMost(Duration.ofSeconds(10));
         StsCredentials second = call.await().atMost(Duration.ofSeconds(10));
         assertThat(second.accessKeyId()).isNotEqualTo(first.accessKeyId());
-        assertThat(server.issuedCount()).isEqualTo(before + 2);
+        assertThat(server.callCount("client-test")).isEqualTo(before + 2);
     }
 
     @Test
@@ -178,7 +179,9 @@ class AlibabaStsClientTest {
         long start = System.nanoTime();
         StsException e = failure(client.assumeRole(request()));
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(elapsed).isBetween(timeout.minusMillis(50), timeout.plusMillis(1500));
+        // The lower bound is the timeout (a slow machine cannot make it fire early); the upper one
+        // only separates "gave up" from "hung", so it is generous enough for a loaded 2-core machine.
+        assertThat(elapsed).isBetween(timeout.minusMillis(50), timeout.plusSeconds(10));
         assertThat(e.kind()).isEqualTo(UpstreamErrors.Kind.RETRYABLE);
         assertThat(e.upstreamCode()).isEmpty();
         assertThat(calls(UpstreamMetrics.TIMEOUT)).isEqualTo(1);
@@ -192,7 +195,8 @@ class AlibabaStsClientTest {
         long start = System.nanoTime();
         StsException e = failure(client(partial.baseUrl(), new StaticCredentialsSource(SigningCredentials.of("id", "s")),
                 clock, Duration.ofMillis(500)).assumeRole(request()));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        // Without the read timeout this request would hang for good: 10 s separates the two on any machine.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         assertThat(e.kind()).isEqualTo(UpstreamErrors.Kind.RETRYABLE);
         assertThat(calls(UpstreamMetrics.TIMEOUT)).isEqualTo(1);
     }
@@ -245,13 +249,13 @@ class AlibabaStsClientTest {
 
     @Test
     void unreadable_own_credentials_fail_as_unreachable_without_calling_sts() {
-        long before = server.callCount();
+        long before = server.callCount("client-test");
         StsException e = failure(client(server.baseUrl(),
                 () -> Uni.createFrom().failure(new IllegalStateException("metadata service down")), clock,
                 Duration.ofSeconds(2)).assumeRole(request()));
         assertThat(e.kind()).isEqualTo(UpstreamErrors.Kind.RETRYABLE);
         assertThat(e.getCause()).hasMessageContaining("metadata service down");
-        assertThat(server.callCount()).isEqualTo(before);
+        assertThat(server.callCount("client-test")).isEqualTo(before);
     }
 
     @Test

@@ -74,7 +74,7 @@ class RpcSignatureTest {
 
     @Test
     void signature_equals_the_official_sdk_signature_on_random_parameters() throws Exception {
-        long seed = new Random().nextLong();
+        long seed = io.stsbroker.testing.Seeds.of("RpcSignatureTest");
         Random random = new Random(seed);
         for (int i = 0; i < 500; i++) {
             Map<String, String> params = randomParams(random);

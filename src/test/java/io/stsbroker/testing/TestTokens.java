@@ -19,12 +19,20 @@ public final class TestTokens {
     private TestTokens() {
     }
 
-    /** An RS256 token for {@code sub}, valid for an hour. */
+    /**
+     * How long a token is valid. SmallRye JWT checks {@code exp} against the wall clock, the
+     * broker's verified-token cache against the application's {@link MutableClock}, which earlier
+     * test classes move ahead by up to a few hours: a day keeps a fresh token valid for both
+     * whatever ran before.
+     */
+    public static final java.time.Duration VALIDITY = java.time.Duration.ofDays(1);
+
+    /** An RS256 token for {@code sub}, valid for {@link #VALIDITY}. */
     public static String rs256(String sub) {
         return sign(sub, b -> { }, "keys/rsa-private.pem", "test-rsa", false);
     }
 
-    /** An ES256 token for {@code sub}, valid for an hour. */
+    /** An ES256 token for {@code sub}, valid for {@link #VALIDITY}. */
     public static String es256(String sub) {
         return sign(sub, b -> { }, "keys/ec-private.pem", "test-ec", true);
     }
@@ -41,7 +49,7 @@ public final class TestTokens {
 
     private static String sign(String sub, Consumer<JwtClaimsBuilder> adjust, String keyFile, String kid, boolean ec) {
         JwtClaimsBuilder b = Jwt.claims().issuer(ISSUER).audience(AUDIENCE)
-                .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(3600));
+                .issuedAt(Instant.now()).expiresAt(Instant.now().plus(VALIDITY));
         if (sub != null) {
             b.subject(sub);
         }

@@ -59,14 +59,10 @@ class CacheSemanticsTest {
         return r.path("accessKeyId");
     }
 
-    static String await(Supplier<String> probe, String notEqualTo) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        String v = probe.get();
-        while (v.equals(notEqualTo) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            v = probe.get();
-        }
-        return v;
+    /** The first value other than {@code notEqualTo}; fails after 10 s without one. */
+    static String await(Supplier<String> probe, String notEqualTo) {
+        return org.awaitility.Awaitility.await("a value other than the current one").atMost(Duration.ofSeconds(10))
+                .until(probe::get, v -> !v.equals(notEqualTo));
     }
 
     @Test

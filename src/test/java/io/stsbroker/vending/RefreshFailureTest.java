@@ -36,23 +36,19 @@ class RefreshFailureTest {
 
     /** Also waits out any refresh still retrying, so the next test counts only its own calls. */
     @AfterEach
-    void clearFaults() throws InterruptedException {
+    void clearFaults() {
         faults.clear();
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (meters.find("broker.upstream.fetches").gauge().value() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        org.awaitility.Awaitility.await("refreshes in flight to finish").atMost(Duration.ofSeconds(15))
+                .until(() -> meters.find("broker.upstream.fetches").gauge().value() == 0);
     }
 
     private static Response vend(String token, String role) {
         return given().header("Authorization", token).get("/v1/credentials/" + role);
     }
 
-    private void awaitCalls(String session, long atLeast) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (sts.callCount(session) < atLeast && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+    private void awaitCalls(String session, long atLeast) {
+        org.awaitility.Awaitility.await(atLeast + " STS calls for " + session).atMost(Duration.ofSeconds(10))
+                .until(() -> sts.callCount(session) >= atLeast);
     }
 
     @Test
@@ -87,12 +83,8 @@ class RefreshFailureTest {
         clock.advance(Duration.ofMinutes(33));
         assertThat(keyId(vend(token, "revocable"))).isEqualTo(first);
         awaitCalls(session("revoked"), before + 1);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        Response r = vend(token, "revocable");
-        while (r.statusCode() == 200 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            r = vend(token, "revocable");
-        }
+        Response r = org.awaitility.Awaitility.await("the evicted credential to be refused").atMost(Duration.ofSeconds(10))
+                .until(() -> vend(token, "revocable"), response -> response.statusCode() != 200);
         r.then().statusCode(502).body("code", equalTo("UpstreamError")).body("upstreamCode", equalTo("NoPermission"));
     }
 

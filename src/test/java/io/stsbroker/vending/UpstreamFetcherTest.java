@@ -216,7 +216,9 @@ class UpstreamFetcherTest {
 
         assertThat(t).isInstanceOfSatisfying(StsException.class,
                 e -> assertThat(e.kind()).isEqualTo(UpstreamErrors.Kind.RETRYABLE));
-        assertThat(tookMillis).isBetween(290L, 1_500L);
+        // At the deadline, never before (timers do not fire early); the upper bound only separates
+        // "gave up" from "waited for the attempt that never answers", generous for a loaded machine.
+        assertThat(tookMillis).isBetween(290L, 10_000L);
         assertThat(sts.starts).hasSize(1);
         assertThat(f.inFlight()).as("the abandoned attempt is no longer counted").isZero();
     }

@@ -81,6 +81,8 @@ public class EmbeddedStsServer {
     private volatile AssumeRoleHandler handler;
     /** See {@link FaultStep}; replaced only by tests in this package. */
     private volatile FaultStep faultStep = FaultStep.NONE;
+    /** See {@link ExchangeStep}; replaced only by tests in this package. */
+    private volatile ExchangeStep exchangeStep = ExchangeStep.NONE;
 
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
         if (config.sts().provider() == BrokerConfig.Provider.embedded) {
@@ -228,6 +230,11 @@ public class EmbeddedStsServer {
         this.faultStep = step == null ? FaultStep.NONE : step;
     }
 
+    /** Package-private: the recording seam (see {@link ExchangeStep}). */
+    void exchangeStep(ExchangeStep step) {
+        this.exchangeStep = step == null ? ExchangeStep.NONE : step;
+    }
+
     private void onRequest(HttpServerRequest request) {
         peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         AtomicBoolean finished = new AtomicBoolean();
@@ -295,8 +302,11 @@ public class EmbeddedStsServer {
             } catch (IllegalArgumentException badEncoding) {
                 params = null;
             }
-            reply = params == null ? StsReply.error(requestId, StsError.invalidQuery())
-                    : handler.handle(request.method().name(), params);
+            if (params == null) {
+                reply = StsReply.error(requestId, StsError.invalidQuery());
+            } else {
+                reply = exchangeStep.exchange(params, handler.handle(request.method().name(), params));
+            }
         }
         calls.incrementAndGet();
         if (reply.isSuccess()) {

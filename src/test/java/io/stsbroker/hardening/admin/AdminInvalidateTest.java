@@ -68,11 +68,24 @@ class AdminInvalidateTest {
         return "system:serviceaccount:admin-lab:" + name;
     }
 
-    private static String keyId(String identity, String role) {
+    /** Session name per identity, so STS calls are counted per caller, never across the application. */
+    private final java.util.Map<String, String> sessions = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private String keyId(String identity, String role) {
         Response r = given().header("Authorization", TestKeys.bearer(TestTokens.rs256(identity)))
                 .get("/v1/credentials/" + role);
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        sessions.put(identity, r.path("sessionName"));
         return r.path("accessKeyId");
+    }
+
+    /** STS calls made so far for these callers (by name under admin-lab), whatever other tests do meanwhile. */
+    private long calls(String... names) {
+        long n = 0;
+        for (String name : names) {
+            n += sts.callCount(sessions.get(caller(name)));
+        }
+        return n;
     }
 
     private static Response invalidate(String authorization, String body) {
@@ -96,15 +109,15 @@ class AdminInvalidateTest {
 
         assertThat(invalidated(ADMIN_KEY, "{\"role\":\"admin-lab\"}")).isEqualTo(2);
 
-        long before = sts.callCount();
+        long before = calls("role-a", "role-b");
         String a2 = keyId(caller("role-a"), "admin-lab");
         String b2 = keyId(caller("role-b"), "admin-lab");
-        assertThat(sts.callCount() - before).isEqualTo(2);
+        assertThat(calls("role-a", "role-b") - before).isEqualTo(2);
         assertThat(a2).isNotEqualTo(a1);
         assertThat(b2).isNotEqualTo(b1);
         // The same caller's credential for another role was not touched.
         assertThat(keyId(caller("role-a"), "admin-lab-other")).isEqualTo(other1);
-        assertThat(sts.callCount() - before).isEqualTo(2);
+        assertThat(calls("role-a", "role-b") - before).isEqualTo(2);
     }
 
     @Test
@@ -115,11 +128,11 @@ class AdminInvalidateTest {
 
         assertThat(invalidated(ADMIN_JWT, "{\"caller\":\"" + caller("caller-c") + "\"}")).isEqualTo(2);
 
-        long before = sts.callCount();
+        long before = calls("caller-c", "caller-d");
         assertThat(keyId(caller("caller-c"), "admin-lab")).isNotEqualTo(c1);
         assertThat(keyId(caller("caller-c"), "admin-lab-other")).isNotEqualTo(cOther1);
         assertThat(keyId(caller("caller-d"), "admin-lab")).isEqualTo(d1);
-        assertThat(sts.callCount() - before).isEqualTo(2);
+        assertThat(calls("caller-c", "caller-d") - before).isEqualTo(2);
     }
 
     @Test
@@ -130,12 +143,12 @@ class AdminInvalidateTest {
 
         assertThat(invalidated(ADMIN_KEY, "{\"role\":\"admin-lab\",\"caller\":\"" + caller("caller-e") + "\"}")).isEqualTo(1);
 
-        long before = sts.callCount();
+        long before = calls("caller-e", "caller-f");
         assertThat(keyId(caller("caller-e"), "admin-lab")).isNotEqualTo(e1);
-        assertThat(sts.callCount() - before).isEqualTo(1);
+        assertThat(calls("caller-e", "caller-f") - before).isEqualTo(1);
         assertThat(keyId(caller("caller-e"), "admin-lab-other")).isEqualTo(eOther1);
         assertThat(keyId(caller("caller-f"), "admin-lab")).isEqualTo(f1);
-        assertThat(sts.callCount() - before).isEqualTo(1);
+        assertThat(calls("caller-e", "caller-f") - before).isEqualTo(1);
         assertThat(audit).anySatisfy(line -> assertThat(line)
                 .contains("\"event\":\"invalidate\"", "\"outcome\":\"Success\"", "\"caller\":\"apikey:hardening-admin\"",
                         "\"target\":\"" + caller("caller-e") + "\"", "\"role\":\"admin-lab\"", "\"reason\":\"invalidated=1\""));

@@ -39,12 +39,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code system:serviceaccount:iso-a:*}; {@code iso-worker} allows
  * {@code system:serviceaccount:iso-b:worker-*} and {@code apikey:hardening-iso-one};
  * {@code iso-shared} allows {@code system:serviceaccount:iso-*:shared}; {@code iso-key} allows
- * {@code apikey:hardening-iso-two}. Seeded; rerun with {@code -Dhardening.seed=<seed>}.
+ * {@code apikey:hardening-iso-two}. Seeded; rerun with {@code -Dtest.seed=<seed>}.
  */
 @QuarkusTest
 class IsolationPropertyTest {
 
-    private static final long SEED = Long.getLong("hardening.seed", System.nanoTime());
+    private static final long SEED = io.stsbroker.testing.Seeds.of("IsolationPropertyTest");
     private static final String SA = "system:serviceaccount:";
     private static final Map<String, String> API_KEYS = Map.of(
             "apikey:hardening-iso-one", "hardening-iso-key-one",
@@ -133,7 +133,7 @@ class IsolationPropertyTest {
 
     @Test
     void aCallerOnlyEverGetsItsOwnCredentialForItsOwnGrants() throws Exception {
-        System.out.printf("IsolationPropertyTest seed=%d (rerun with -Dhardening.seed=%d)%n", SEED, SEED);
+        System.out.printf("IsolationPropertyTest seed=%d (rerun with -Dtest.seed=%d)%n", SEED, SEED);
         List<String> identities = new ArrayList<>();
         for (int i = 0; i < 70; i++) {
             identities.add(randomIdentity());

@@ -169,11 +169,9 @@ class SecretHygieneScenarioTest {
         return secret("JWT", TestTokens.rs256(sub));
     }
 
-    private void awaitCalls(long atLeast) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (sts.callCount() < atLeast && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+    private void awaitCalls(long atLeast) {
+        org.awaitility.Awaitility.await(atLeast + " STS calls").atMost(Duration.ofSeconds(10))
+                .until(() -> sts.callCount() >= atLeast);
     }
 
     @Test

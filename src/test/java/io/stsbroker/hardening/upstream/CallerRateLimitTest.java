@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Per-caller request limits over HTTP, with the test configuration: identities
  * {@code system:serviceaccount:rate:noisy} and {@code :prober} at 20 requests/s and {@code :slow}
  * at 1/s (below what a client offers even on a busy machine; the default 100/s is proven in
- * {@link CallerRateLimiterUnitTest}), everyone else at the default 100/s, and role {@code rate-lab}
+ * {@link io.stsbroker.policy.CallerRateLimiterTest}), everyone else at the default 100/s, and role {@code rate-lab}
  * at 2/s per caller. Bounds on admitted requests are computed from the measured elapsed time.
  */
 @QuarkusTest

@@ -151,8 +151,10 @@ class ColdBurstOutageTest {
             assertThat(o.code()).isEqualTo("UpstreamUnavailable");
             assertThat(o.retryAfter()).isTrue();
         });
-        // Bounded by broker.request-timeout (plus queueing in a busy test JVM), never by the number of callers.
-        assertThat(maxMillis).isLessThan(requestTimeout.toMillis() + 3_000);
+        // Bounded by broker.request-timeout, never by the number of callers. The allowance is wide
+        // because a 2-core machine shared by several builds delays answers by seconds (12.7 s was seen
+        // at load 35); an unbounded wait would instead run into the client's 30 s timeout above.
+        assertThat(maxMillis).isLessThan(requestTimeout.toMillis() + 12_000);
         // The broker's pool never uses more than 32 connections. A connection reset at the attempt
         // timeout frees its pool slot at once but is counted until its close completes, so the broker
         // may count a few more for a moment; STS notices the close later still, hence its allowance

@@ -1,10 +1,9 @@
-package io.stsbroker.hardening.upstream;
+package io.stsbroker.policy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stsbroker.config.BrokerConfig;
 import io.stsbroker.error.BrokerException;
 import io.stsbroker.error.ErrorCode;
-import io.stsbroker.policy.CallerRateLimiter;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -18,9 +17,24 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * {@link CallerRateLimiter} without the HTTP stack: limits, per-identity overrides, start-up
- * validation, the memory bound, and what one admitted request costs.
+ * validation, the memory bound, and what one admitted request costs. The buckets run on a
+ * controlled time source ({@link #now}), so counts are exact: nothing refills unless a test moves it.
  */
-class CallerRateLimiterUnitTest {
+class CallerRateLimiterTest {
+
+    /** The buckets' time, in nanoseconds; only tests move it. */
+    private static final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+    private static final io.github.bucket4j.TimeMeter TIME = new io.github.bucket4j.TimeMeter() {
+        @Override
+        public long currentTimeNanos() {
+            return now.get();
+        }
+
+        @Override
+        public boolean isWallClockBased() {
+            return false;
+        }
+    };
 
     /** Just the parts of {@link BrokerConfig} the limiter reads. */
     static BrokerConfig config(int perCaller, Map<String, Integer> callers, long maxCallers,
@@ -44,7 +58,7 @@ class CallerRateLimiterUnitTest {
     }
 
     private static CallerRateLimiter limiter(int perCaller, Map<String, Integer> callers, long maxCallers) {
-        return new CallerRateLimiter(config(perCaller, callers, maxCallers, Map.of("limited", 2)), new SimpleMeterRegistry());
+        return new CallerRateLimiter(config(perCaller, callers, maxCallers, Map.of("limited", 2)), new SimpleMeterRegistry(), TIME);
     }
 
     private static int admitted(CallerRateLimiter l, String identity, int tries) {
@@ -66,8 +80,8 @@ class CallerRateLimiterUnitTest {
             t = catchThrowable(() -> l.admit("apikey:burst"));
             ok += t == null ? 1 : 0;
         }
-        // A burst of 100, plus whatever refilled (one per 10 ms) while the loop ran.
-        assertThat(ok).isBetween(100, 120);
+        // Exactly the burst of 100: time does not move.
+        assertThat(ok).isEqualTo(100);
         assertThat(t).isInstanceOfSatisfying(BrokerException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.THROTTLING);
             assertThat(e.code().status()).isEqualTo(429);
@@ -81,7 +95,13 @@ class CallerRateLimiterUnitTest {
     void anIdentityWithItsOwnLimitGetsIt() {
         CallerRateLimiter l = limiter(100, Map.of("system:serviceaccount:batch:loader", 5), 1000);
         assertThat(l.limitFor("system:serviceaccount:batch:loader")).isEqualTo(5);
-        assertThat(admitted(l, "system:serviceaccount:batch:loader", 20)).isBetween(5, 6);
+        assertThat(admitted(l, "system:serviceaccount:batch:loader", 20)).isEqualTo(5);
+        // One second later the bucket is full again: 5 more, and no more.
+        now.addAndGet(java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
+        assertThat(admitted(l, "system:serviceaccount:batch:loader", 20)).isEqualTo(5);
+        // A fifth of a second refills one.
+        now.addAndGet(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200));
+        assertThat(admitted(l, "system:serviceaccount:batch:loader", 20)).isEqualTo(1);
     }
 
     @Test
@@ -93,7 +113,7 @@ class CallerRateLimiterUnitTest {
                 ok++;
             }
         }
-        assertThat(ok).isBetween(2, 3);
+        assertThat(ok).isEqualTo(2);
         l.admit("apikey:b", "limited");
         l.admit("apikey:a", "unlimited-role");
     }

@@ -113,10 +113,10 @@ class DockerfileTest {
     }
 
     @Test
-    void brokerExposesOnlyTheHttpPortAndRunsTheProdProfile() {
+    void brokerExposesTheApiAndManagementPortsAndRunsTheProdProfile() {
         Dockerfiles d = Dockerfiles.broker();
 
-        assertThat(d.exposedPorts()).containsExactly("8080");
+        assertThat(d.exposedPorts()).containsExactly("8080", "9000");
         assertThat(d.env()).containsEntry("QUARKUS_PROFILE", "prod");
         assertThat(d.workdir()).isEqualTo("/deployments");
     }

@@ -95,7 +95,7 @@ abstract class AssumeRoleParameters {
         StsRecorder.Issued issued = issuedFor(twice(() -> given().header("Authorization", token)
                 .contentType(ContentType.JSON).body(body).post("/v1/credentials")));
         assertSameJson(issued.policy(), CALLER_POLICY);
-        assertThat(issued.roleSessionName()).startsWith("sts-lab.caller-policy-");
+        assertThat(issued.roleSessionName()).isEqualTo(io.stsbroker.policy.SessionNames.of("system:serviceaccount:sts-lab:caller-policy"));
         assertThat(issued.externalId()).isEmpty();
     }
 

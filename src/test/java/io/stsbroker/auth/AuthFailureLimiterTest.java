@@ -98,4 +98,73 @@ class AuthFailureLimiterTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> limiter(-1))
                 .hasMessageContaining("broker.auth.max-failures-per-minute=-1");
     }
+
+    @Test
+    void overLimitAgreesWithRefusalAndNeitherCountsAFailure() {
+        AuthFailureLimiter l = limiter(2);
+        l.recordFailure(withToken("10.0.0.7"));
+        for (int i = 0; i < 5; i++) {
+            assertThat(l.overLimit(withToken("10.0.0.7"))).isFalse();
+            assertThat(l.refusal(withToken("10.0.0.7"))).isEmpty();
+        }
+        l.recordFailure(withToken("10.0.0.7"));
+        assertThat(l.overLimit(withToken("10.0.0.7"))).isTrue();
+        assertThat(l.overLimit(withToken("10.0.0.8"))).isFalse();
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(l.overLimit(withToken("10.0.0.7"))).isFalse();
+    }
+
+    @Test
+    void aRefusalMarksTheRequestThrottledForTheRefusalLog() {
+        AuthFailureLimiter l = limiter(1);
+        io.vertx.ext.web.RoutingContext refused = withToken("10.0.0.9");
+        io.vertx.ext.web.RoutingContext allowed = withToken("10.0.0.10");
+        l.recordFailure(withToken("10.0.0.9"));
+        assertThat(l.refusal(refused)).isPresent();
+        assertThat(l.refusal(allowed)).isEmpty();
+        assertThat((Object) refused.get(AuthRefusals.REASON_KEY)).isEqualTo(RefusalReason.THROTTLED);
+        assertThat((Object) allowed.get(AuthRefusals.REASON_KEY)).isNull();
+    }
+
+    @Test
+    void retryAfterIsWhatRemainsOfTheRefillInterval() {
+        AuthFailureLimiter l = limiter(6); // one slot every 10 s
+        for (int i = 0; i < 6; i++) {
+            l.recordFailure(withToken("10.0.0.11"));
+        }
+        clock.advance(Duration.ofMillis(2500));
+        assertThat(l.refusal(withToken("10.0.0.11")).orElseThrow().retryAfter()).hasValue(Duration.ofMillis(7500));
+        clock.advance(Duration.ofMillis(7499));
+        assertThat(l.refusal(withToken("10.0.0.11")).orElseThrow().retryAfter()).hasValue(Duration.ofMillis(1));
+    }
+
+    @Test
+    void failuresSpreadOverTheMinuteRefillAndNeverBlock() {
+        AuthFailureLimiter l = limiter(4); // one slot every 15 s
+        for (int i = 0; i < 20; i++) {
+            l.recordFailure(withToken("10.0.0.12"));
+            assertThat(l.refusal(withToken("10.0.0.12"))).as("failure %d", i + 1).isEmpty();
+            clock.advance(Duration.ofSeconds(15));
+        }
+    }
+
+    @Test
+    void aBucketForgottenAfterAWindowStartsFull() {
+        AuthFailureLimiter l = limiter(3);
+        l.recordFailure(withToken("10.0.0.13"));
+        l.recordFailure(withToken("10.0.0.13"));
+        clock.advance(Duration.ofMinutes(2));
+        l.recordFailure(withToken("10.0.0.13"));
+        l.recordFailure(withToken("10.0.0.13"));
+        assertThat(l.refusal(withToken("10.0.0.13"))).isEmpty();
+        l.recordFailure(withToken("10.0.0.13"));
+        assertThat(l.refusal(withToken("10.0.0.13"))).isPresent();
+    }
+
+    @Test
+    void ipv4AddressesAreTheirOwnKeyAndMappedOrScopedIpv6IsNormalised() {
+        assertThat(AuthFailureLimiter.addressOf(withToken("192.0.2.7"))).isEqualTo("192.0.2.7");
+        assertThat(AuthFailureLimiter.addressOf(withToken("::ffff:192.0.2.7"))).isEqualTo("192.0.2.7");
+        assertThat(AuthFailureLimiter.addressOf(withToken("2001:db8::1"))).isEqualTo("2001:db8:0:0:0:0:0:0/64");
+    }
 }

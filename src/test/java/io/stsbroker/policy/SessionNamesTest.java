@@ -63,6 +63,28 @@ class SessionNamesTest {
         }
     }
 
+    @Test
+    void everyCharacterOutsideStsRulesBecomesAnUnderscoreAndTheRestIsKept() {
+        // Each character just outside the accepted ranges, beside the ranges' own ends.
+        assertThat(SessionNames.derive("`az{AZ[@09:/.-_ ")).startsWith("_az_AZ_@09__.-__-").matches(STS_SESSION_NAME);
+    }
+
+    @Test
+    void readablePartKeepsEighteenCharactersAndCutsTheNineteenth() {
+        assertThat(SessionNames.derive("abcdefghijklmnopqr")).matches("abcdefghijklmnopqr" + HASH).hasSize(32);
+        assertThat(SessionNames.derive("abcdefghijklmnopqrs")).matches("abcdefghijklmnopqr" + HASH).hasSize(32);
+        assertThat(SessionNames.derive("abcdefghijklmnopq")).matches("abcdefghijklmnopq" + HASH).hasSize(31);
+    }
+
+    @Test
+    void anIdentityWithNothingReadableIsCalledCaller() {
+        assertThat(SessionNames.derive("")).matches("caller" + HASH);
+        assertThat(SessionNames.derive("system:serviceaccount:")).matches("caller" + HASH);
+        assertThat(SessionNames.derive("apikey:")).matches("key@" + HASH);
+        assertThat(SessionNames.derive(":")).matches("_" + HASH);
+        assertThat(SessionNames.derive("")).isNotEqualTo(SessionNames.derive("system:serviceaccount:"));
+    }
+
     /**
      * A million random identities behind one long shared prefix (so the readable part is the same
      * for all and only the hash tells them apart) get a million distinct names, each within STS's

@@ -167,4 +167,36 @@ class AuthFailureLimiterTest {
         assertThat(AuthFailureLimiter.addressOf(withToken("::ffff:192.0.2.7"))).isEqualTo("192.0.2.7");
         assertThat(AuthFailureLimiter.addressOf(withToken("2001:db8::1"))).isEqualTo("2001:db8:0:0:0:0:0:0/64");
     }
+
+    private static io.quarkus.security.spi.runtime.AuthenticationFailureEvent failed(Throwable why, Object ctx) {
+        java.util.Map<String, Object> props = new java.util.HashMap<>();
+        if (ctx != null) {
+            props.put(io.vertx.ext.web.RoutingContext.class.getName(), ctx);
+        }
+        return new io.quarkus.security.spi.runtime.AuthenticationFailureEvent(why, props);
+    }
+
+    @Test
+    void authenticationFailureEventsCountAndOtherFailuresDoNot() {
+        AuthFailureLimiter l = limiter(2);
+        l.onAuthenticationFailure(failed(new IllegalStateException("infrastructure"), withToken("10.0.0.20")));
+        l.onAuthenticationFailure(failed(new io.stsbroker.error.BrokerException(ErrorCode.THROTTLING, "429", null, null, null),
+                withToken("10.0.0.20")));
+        l.onAuthenticationFailure(failed(new io.quarkus.security.AuthenticationFailedException("no ctx"), null));
+        l.onAuthenticationFailure(failed(new io.quarkus.security.AuthenticationFailedException("other"), "not a context"));
+        assertThat(l.refusal(withToken("10.0.0.20"))).as("nothing above was the caller's failure").isEmpty();
+        l.onAuthenticationFailure(failed(new io.quarkus.security.AuthenticationFailedException("bad key"), withToken("10.0.0.20")));
+        assertThat(l.refusal(withToken("10.0.0.20"))).isEmpty();
+        // Wrapped in CompletionExceptions, as Mutiny delivers it; and the completion variant counts too.
+        l.onAuthenticationFailure(failed(new java.util.concurrent.CompletionException(new java.util.concurrent.CompletionException(
+                new io.quarkus.security.AuthenticationCompletionException())), withToken("10.0.0.20")));
+        assertThat(l.refusal(withToken("10.0.0.20"))).isPresent();
+    }
+
+    @Test
+    void aCompletionExceptionWithoutACauseIsNotTheCallersFailure() {
+        AuthFailureLimiter l = limiter(1);
+        l.onAuthenticationFailure(failed(new java.util.concurrent.CompletionException("bare", null), withToken("10.0.0.21")));
+        assertThat(l.refusal(withToken("10.0.0.21"))).isEmpty();
+    }
 }

@@ -88,7 +88,7 @@ class MintAdmissionTest {
             assertThat(e.code()).isEqualTo(ErrorCode.THROTTLING);
             assertThat(e.getMessage()).contains("broker.rate-limit.mints-per-caller").doesNotContain("{");
             // One mint every 12 s at 5 per minute.
-            assertThat(e.retryAfter()).hasValueSatisfying(d -> assertThat(d.toSeconds()).isBetween(1L, 13L));
+            assertThat(e.retryAfter()).hasValueSatisfying(d -> assertThat(d.toSeconds()).isBetween(12L, 13L));
         });
         assertThat(refused("mint-limit")).isEqualTo(1);
         assertThat(refused("variant-limit")).isZero();
@@ -101,5 +101,43 @@ class MintAdmissionTest {
                 .hasMessageContaining("broker.rate-limit.mints-per-caller").hasMessageContaining("'0'");
         assertThat(catchThrowable(() -> admission(1, -2)))
                 .hasMessageContaining("broker.cache.max-variants-per-caller").hasMessageContaining("'-2'");
+    }
+
+    @Test
+    void oneMintAMinuteAndOneVariantAreValidSettings() {
+        MintAdmission a = admission(1, 1);
+        assertThat(mint(a, key("gina", ""))).isEqualTo(FetchPriority.COLD);
+        assertThat(catchThrowable(() -> admit(a, key("gina", "{\"x\":1}")))).isInstanceOf(BrokerException.class);
+    }
+
+    @Test
+    void aCallerAskingAgainForTheOnlyVariantItHoldsIsStillCold() {
+        MintAdmission a = admission(100, 10);
+        CredentialKey k = key("hank", "");
+        assertThat(mint(a, k)).isEqualTo(FetchPriority.COLD);
+        assertThat(admit(a, k)).isEqualTo(FetchPriority.COLD);
+    }
+
+    @Test
+    void aVariantBeingMintedStillCountsAndItsRetryAfterIsOneSecond() {
+        MintAdmission a = admission(100, 2);
+        mint(a, key("ida", "{\"v\":0}"));
+        mint(a, key("ida", "{\"v\":1}"));
+        cached.put(key("ida", "{\"v\":0}"), 0L);   // being minted again
+        cached.put(key("ida", "{\"v\":1}"), 42L);
+        Throwable t = catchThrowable(() -> admit(a, key("ida", "{\"v\":2}")));
+        assertThat(t).isInstanceOfSatisfying(BrokerException.class,
+                e -> assertThat(e.retryAfter()).hasValue(java.time.Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void aKeyTheCacheDroppedIsForgottenAndMakesRoom() {
+        MintAdmission a = admission(100, 1);
+        CredentialKey first = key("jo", "{\"v\":0}");
+        mint(a, first);
+        assertThat(catchThrowable(() -> admit(a, key("jo", "{\"v\":1}")))).isInstanceOf(BrokerException.class);
+        a.forget(first);    // told by the cache's removal listener; the test's map still says held
+        assertThat(admit(a, key("jo", "{\"v\":1}"))).isEqualTo(FetchPriority.COLD);
+        a.forget(key("nobody", ""));    // a caller never seen: nothing to forget
     }
 }

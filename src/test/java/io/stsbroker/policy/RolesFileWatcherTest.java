@@ -124,6 +124,14 @@ class RolesFileWatcherTest {
         assertThat(mk.waitFor()).as("mkfifo exit status").isZero();
     }
 
+    /** The outcomes of the roles-reload audit events, in order. */
+    private final List<String> reloadAudits = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private double reloads(String result) {
+        var c = meters.find("broker.roles.reloads").tag("result", result).counter();
+        return c == null ? 0 : c.count();
+    }
+
     private double lastSuccessGauge() {
         return meters.get("broker.roles_file.last_success_timestamp").gauge().value();
     }
@@ -138,7 +146,15 @@ class RolesFileWatcherTest {
     private Setup start(Path file, String pollInterval) {
         BrokerConfig config = RolesFileTest.config("broker.roles-file", file.toString(),
                 "broker.roles-file-poll-interval", pollInterval);
-        AuditLog audit = new AuditLog(clock);
+        AuditLog audit = new AuditLog(clock) {
+            @Override
+            public void record(Event e) {
+                if (e.event().equals("roles-reload")) {
+                    reloadAudits.add(e.outcome());
+                }
+                super.record(e);
+            }
+        };
         AccessPolicy policy = new AccessPolicy(config, audit);
         RolesFileWatcher watcher = new RolesFileWatcher(config, policy, audit, meters, clock);
         watchers.add(watcher);
@@ -213,9 +229,15 @@ class RolesFileWatcherTest {
         Files.delete(file);
         assertThat(s.watcher().reloadNow()).isEqualTo(RolesFileWatcher.Outcome.UNREADABLE);
         assertThat(grantedTo(s.policy(), APP)).containsExactly("reader");
+        assertThat(s.watcher().reloadNow()).as("still unreadable: counted once per streak").isEqualTo(RolesFileWatcher.Outcome.UNREADABLE);
         Files.createSymbolicLink(file, Path.of("..data", "roles.yaml"));
         publish(V2);
         assertThat(s.watcher().reloadNow()).isEqualTo(RolesFileWatcher.Outcome.RELOADED);
+        // Alert rules read these: one of each, however often the unreadable file was polled.
+        assertThat(reloads("rejected")).isEqualTo(1);
+        assertThat(reloads("unreadable")).isEqualTo(1);
+        assertThat(reloads("success")).isEqualTo(1);
+        assertThat(reloadAudits).containsExactly("Rejected", "Success");
     }
 
     /**

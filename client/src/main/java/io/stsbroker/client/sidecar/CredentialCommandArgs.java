@@ -74,13 +74,9 @@ public record CredentialCommandArgs(Command command, boolean help, String role, 
         String format = null;
         for (int i = 1; i < end; i++) {
             String arg = args[i];
-            String name = arg;
-            String value = null;
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                name = arg.substring(0, eq);
-                value = arg.substring(eq + 1);
-            }
+            ArgText.Option option = ArgText.Option.of(arg);
+            String name = option.name();
+            String value = option.value();
             boolean known = name.equals("--role") || name.equals("--duration") || name.equals("--policy-file")
                     || (name.equals("--format") && command == Command.EXPORT);
             if (!known) {
@@ -199,7 +195,6 @@ public record CredentialCommandArgs(Command command, boolean help, String role, 
     }
 
     private static String printable(String text) {
-        String shown = text.length() > 64 ? text.substring(0, 64) + "..." : text;
-        return shown.replaceAll("\\p{Cntrl}", "?");
+        return ArgText.printable(text, 64);
     }
 }

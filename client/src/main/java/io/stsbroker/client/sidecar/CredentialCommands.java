@@ -112,7 +112,6 @@ final class CredentialCommands {
     }
 
     private static String printable(String text) {
-        String shown = text.length() > 200 ? text.substring(0, 200) + "..." : text;
-        return shown.replaceAll("\\p{Cntrl}", "?");
+        return ArgText.printable(text, 200);
     }
 }

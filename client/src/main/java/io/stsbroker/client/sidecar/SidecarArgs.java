@@ -130,13 +130,9 @@ public record SidecarArgs(boolean help, String role, int port, InetAddress bind,
         Map<String, List<String>> options = new HashMap<>();
         for (int i = 1; i < args.length; i++) {
             String arg = args[i];
-            String name = arg;
-            String value = null;
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                name = arg.substring(0, eq);
-                value = arg.substring(eq + 1);
-            }
+            ArgText.Option option = ArgText.Option.of(arg);
+            String name = option.name();
+            String value = option.value();
             if (!OPTIONS.contains(name)) {
                 throw new UsageException("unknown option '" + printable(name) + "'");
             }
@@ -187,7 +183,6 @@ public record SidecarArgs(boolean help, String role, int port, InetAddress bind,
     }
 
     private static String printable(String text) {
-        String shown = text.length() > 64 ? text.substring(0, 64) + "..." : text;
-        return shown.replaceAll("\\p{Cntrl}", "?");
+        return ArgText.printable(text, 64);
     }
 }

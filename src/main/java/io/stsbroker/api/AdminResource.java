@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.stsbroker.api.dto.InvalidateResult;
+import io.stsbroker.audit.AuditEvent;
 import io.stsbroker.audit.AuditLog;
 import io.stsbroker.audit.LogText;
 import io.stsbroker.auth.Callers;
@@ -71,8 +72,8 @@ public class AdminResource {
         String requestId = RequestIds.of(ctx);
         String admin = Callers.of(identity).identity();
         if (!admins.isAdmin(admin)) {
-            audit.record(new AuditLog.Event("invalidate", "Forbidden", requestId, admin, null, null, null, null,
-                    "not in broker.admin.allow"));
+            audit.record(AuditEvent.of(AuditEvent.Type.INVALIDATE, "Forbidden").requestId(requestId).caller(admin)
+                    .reason("not in broker.admin.allow").build());
             throw new BrokerException(ErrorCode.FORBIDDEN, "The caller may not do this.");
         }
         Target target = parse(body);
@@ -88,8 +89,8 @@ public class AdminResource {
         // A name outside the catalogue is logged only as a fingerprint, as AccessPolicy does for callers.
         String loggedRole = target.role().map(name -> roleArn.isPresent() ? name : AccessPolicy.fingerprint(name))
                 .orElse(null);
-        audit.record(new AuditLog.Event("invalidate", "Success", requestId, admin, target.caller().orElse(null),
-                loggedRole, null, null, null, reason));
+        audit.record(AuditEvent.of(AuditEvent.Type.INVALIDATE, "Success").requestId(requestId).caller(admin)
+                .target(target.caller().orElse(null)).role(loggedRole, roleArn.orElse(null)).reason(reason).build());
         LOG.infof("Admin %s invalidated %d cached credential(s) (role %s, caller %s)", LogText.escape(admin), count,
                 loggedRole == null ? "*" : LogText.escape(loggedRole), target.caller().map(LogText::escape).orElse("*"));
         return new InvalidateResult(count);

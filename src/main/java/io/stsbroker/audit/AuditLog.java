@@ -19,7 +19,7 @@ import java.util.Map;
  * credential minted, every denial, (when enabled) every cached hand-out, every admin invalidation
  * and every reload (or refused reload) of {@code broker.roles-file}.
  *
- * <p>Fields are fixed (time, event, outcome, requestId, caller, target, role, sessionName,
+ * <p>Fields are fixed (time, event, outcome, requestId, caller, target, role, roleArn, sessionName,
  * accessKeyId, expiration, reason); the type offers no way to pass a secret or a token.
  *
  * <p>Values are JSON strings, and every character {@link LogText} escapes is written as
@@ -39,35 +39,20 @@ public class AuditLog {
         this.clock = clock;
     }
 
-    /**
-     * An event to audit; null fields are left out.
-     *
-     * @param caller the authenticated identity that made the request
-     * @param target the identity acted upon when that is not the caller (an admin invalidating another
-     *               caller's credentials)
-     */
-    public record Event(String event, String outcome, String requestId, String caller, String target, String role,
-                        String sessionName, String accessKeyId, Instant expiration, String reason) {
-
-        /** An event about the caller's own request (no separate target). */
-        public Event(String event, String outcome, String requestId, String caller, String role,
-                     String sessionName, String accessKeyId, Instant expiration, String reason) {
-            this(event, outcome, requestId, caller, null, role, sessionName, accessKeyId, expiration, reason);
-        }
-    }
-
-    public void record(Event e) {
+    /** Writes {@code e} as one JSON line; null facts are left out. */
+    public void record(AuditEvent e) {
         if (!LOG.isInfoEnabled()) {
             return;
         }
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("time", clock.instant().toString());
-        put(line, "event", e.event());
+        put(line, "event", e.type().wire());
         put(line, "outcome", e.outcome());
         put(line, "requestId", e.requestId());
         put(line, "caller", e.caller());
         put(line, "target", e.target());
         put(line, "role", e.role());
+        put(line, "roleArn", e.roleArn());
         put(line, "sessionName", e.sessionName());
         put(line, "accessKeyId", e.accessKeyId());
         put(line, "expiration", e.expiration() == null ? null : e.expiration().toString());

@@ -1,5 +1,6 @@
 package io.stsbroker.policy;
 
+import io.stsbroker.audit.AuditEvent;
 import io.stsbroker.audit.AuditLog;
 import io.stsbroker.audit.LogText;
 import io.stsbroker.config.BrokerConfig;
@@ -106,8 +107,8 @@ public class AccessPolicy {
         if (reason != null) {
             String logged = role.isPresent() ? roleName : fingerprint(roleName);
             LOG.debugf("Denied role %s to %s: %s", LogText.escape(logged), LogText.escape(identity), reason);
-            audit.record(new AuditLog.Event("deny", "Forbidden", requestId, identity,
-                    logged, null, null, null, reason));
+            audit.record(AuditEvent.of(AuditEvent.Type.DENY, "Forbidden").requestId(requestId).caller(identity)
+                    .role(logged).reason(reason).build());
             throw new BrokerException(ErrorCode.FORBIDDEN, FORBIDDEN_MESSAGE);
         }
         return role.get();

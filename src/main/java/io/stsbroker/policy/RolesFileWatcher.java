@@ -3,6 +3,7 @@ package io.stsbroker.policy;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
+import io.stsbroker.audit.AuditEvent;
 import io.stsbroker.audit.AuditLog;
 import io.stsbroker.audit.LogText;
 import io.stsbroker.config.BrokerConfig;
@@ -167,7 +168,7 @@ public class RolesFileWatcher {
             rejectedHash = raw.sha256();
             LOG.errorf("Role catalogue file %s rejected, keeping the current catalogue of %d role(s): %s",
                     path, current.size(), LogText.escape(e.getMessage()));
-            audit.record(new AuditLog.Event("roles-reload", "Rejected", null, null, null, null, null, null, e.getMessage()));
+            audit.record(AuditEvent.of(AuditEvent.Type.ROLES_RELOAD, "Rejected").reason(e.getMessage()).build());
             count("rejected");
             return Outcome.REJECTED;
         }
@@ -176,8 +177,8 @@ public class RolesFileWatcher {
         lastSuccess.set(clock.instant().getEpochSecond());
         String changes = changes(current, next);
         LOG.infof("Role catalogue reloaded from %s: %d role(s); %s", path, next.size(), LogText.escape(changes));
-        audit.record(new AuditLog.Event("roles-reload", "Success", null, null, null, null, null, null,
-                next.size() + " role(s); " + changes));
+        audit.record(AuditEvent.of(AuditEvent.Type.ROLES_RELOAD, "Success")
+                .reason(next.size() + " role(s); " + changes).build());
         count("success");
         return Outcome.RELOADED;
     }

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.stsbroker.audit.AuditEvent;
 import io.stsbroker.audit.AuditLog;
 import io.stsbroker.audit.LogText;
 import io.stsbroker.config.BrokerConfig;
@@ -257,8 +258,9 @@ public class CredentialVendor {
         StsCredentials c = entry.credentials();
         remaining.record(Duration.between(clock.instant(), c.expiration()).toSeconds());
         if (auditHandOuts && event.equals("cached")) {
-            audit.record(new AuditLog.Event("handout", "Success", request.requestId(), request.identity(),
-                    request.roleName(), request.sessionName(), c.accessKeyId(), c.expiration(), null));
+            audit.record(AuditEvent.of(AuditEvent.Type.HANDOUT, "Success").requestId(request.requestId())
+                    .caller(request.identity()).role(request.roleName(), request.roleArn())
+                    .sessionName(request.sessionName()).credential(c.accessKeyId(), c.expiration()).build());
         }
         return entry.vended();
     }
@@ -275,14 +277,17 @@ public class CredentialVendor {
                 request.sessionPolicy(), request.externalId());
         return fetcher.fetch(call, priority)
                 .map(creds -> {
-                    audit.record(new AuditLog.Event("mint", "Success", request.requestId(), request.identity(),
-                            request.roleName(), call.roleSessionName(), creds.accessKeyId(), creds.expiration(), null));
+                    audit.record(AuditEvent.of(AuditEvent.Type.MINT, "Success").requestId(request.requestId())
+                            .caller(request.identity()).role(request.roleName(), call.roleArn())
+                            .sessionName(call.roleSessionName()).credential(creds.accessKeyId(), creds.expiration())
+                            .build());
                     return entry(call, creds, request.roleName());
                 })
                 .onFailure().invoke(t -> {
                     rememberIfPermanent(key, t);
-                    audit.record(new AuditLog.Event("mint", failureCode(t), request.requestId(),
-                            request.identity(), request.roleName(), call.roleSessionName(), null, null, t.getMessage()));
+                    audit.record(AuditEvent.of(AuditEvent.Type.MINT, failureCode(t)).requestId(request.requestId())
+                            .caller(request.identity()).role(request.roleName(), call.roleArn())
+                            .sessionName(call.roleSessionName()).reason(t.getMessage()).build());
                 })
                 .onFailure().recoverWithItem(t -> CachedCredential.failed(call, request.roleName(), t))
                 .subscribeAsCompletionStage();
@@ -311,8 +316,9 @@ public class CredentialVendor {
             return fetcher.fetch(old.request(), FetchPriority.DEFERRABLE)
                     .map(creds -> {
                         refreshOk.increment();
-                        audit.record(new AuditLog.Event("mint", "Success", "refresh", key.identity(), old.roleName(),
-                                old.request().roleSessionName(), creds.accessKeyId(), creds.expiration(), null));
+                        audit.record(AuditEvent.of(AuditEvent.Type.MINT, "Success").requestId("refresh").caller(key.identity())
+                                .role(old.roleName(), old.request().roleArn()).sessionName(old.request().roleSessionName())
+                                .credential(creds.accessKeyId(), creds.expiration()).build());
                         return entry(old.request(), creds, old.roleName());
                     })
                     .onFailure().recoverWithItem(t -> {
@@ -320,8 +326,9 @@ public class CredentialVendor {
                             refreshEvicted.increment();
                             LOG.warnf("Refresh of %s for %s refused with %s: evicting the cached credential",
                                     old.roleName(), LogText.escape(key.identity()), e.upstreamCode().orElse("?"));
-                            audit.record(new AuditLog.Event("evict", failureCode(t), "refresh", key.identity(),
-                                    old.roleName(), old.request().roleSessionName(), null, null, t.getMessage()));
+                            audit.record(AuditEvent.of(AuditEvent.Type.EVICT, failureCode(t)).requestId("refresh")
+                                    .caller(key.identity()).role(old.roleName(), old.request().roleArn())
+                                    .sessionName(old.request().roleSessionName()).reason(t.getMessage()).build());
                             rememberIfPermanent(key, t);
                             return null;
                         }

@@ -47,8 +47,8 @@ class AuditLogTest {
     @Test
     void separatorsControlsAndBidiCharactersAreEscapedAndTheValueRoundTrips() throws Exception {
         String hostile = "alice\n{\"event\":\"mint\"}\r\u2028\u2029\u001b[31m\u007f\u0085\u202e\u2066\\\"end";
-        new AuditLog(new MutableClock()).record(new AuditLog.Event("invalidate", "Success", "req-1", hostile, hostile,
-                hostile, null, null, null, hostile));
+        new AuditLog(new MutableClock()).record(AuditEvent.of(AuditEvent.Type.INVALIDATE, "Success").requestId("req-1")
+                .caller(hostile).target(hostile).role(hostile).reason(hostile).build());
         assertThat(lines).hasSize(1);
         String line = lines.get(0);
         assertThat(line.chars().filter(c -> LogText.unsafe((char) c) && c != '\\')).as("raw unsafe characters").isEmpty();

@@ -1,6 +1,7 @@
 package io.stsbroker.policy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stsbroker.audit.AuditEvent;
 import io.stsbroker.audit.AuditLog;
 import io.stsbroker.config.BrokerConfig;
 import io.stsbroker.testing.MutableClock;
@@ -148,8 +149,8 @@ class RolesFileWatcherTest {
                 "broker.roles-file-poll-interval", pollInterval);
         AuditLog audit = new AuditLog(clock) {
             @Override
-            public void record(Event e) {
-                if (e.event().equals("roles-reload")) {
+            public void record(AuditEvent e) {
+                if (e.type() == AuditEvent.Type.ROLES_RELOAD) {
                     reloadAudits.add(e.outcome());
                 }
                 super.record(e);

@@ -6,7 +6,7 @@ import io.stsbroker.auth.VerifiedTokens;
 import io.stsbroker.hardening.input.RawHttp;
 import io.stsbroker.policy.RolesFileWatcher;
 import io.stsbroker.sts.embedded.StsRecorder;
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import io.stsbroker.testing.TestKeys;
 import io.stsbroker.testing.TestTokens;
 import jakarta.inject.Inject;

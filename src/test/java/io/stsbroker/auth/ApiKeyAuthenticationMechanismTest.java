@@ -6,7 +6,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.stsbroker.error.BrokerException;
 import io.stsbroker.error.ErrorCode;
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import io.vertx.ext.web.RoutingContext;
 import org.junit.jupiter.api.Test;
 

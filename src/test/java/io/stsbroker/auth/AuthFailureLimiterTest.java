@@ -2,7 +2,7 @@ package io.stsbroker.auth;
 
 import io.stsbroker.error.BrokerException;
 import io.stsbroker.error.ErrorCode;
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

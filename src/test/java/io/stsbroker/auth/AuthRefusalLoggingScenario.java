@@ -2,7 +2,7 @@ package io.stsbroker.auth;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.restassured.response.Response;
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import io.stsbroker.testing.TestKeys;
 import io.stsbroker.testing.TestTokens;
 import jakarta.inject.Inject;

@@ -1,7 +1,7 @@
 package io.stsbroker.auth;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import io.stsbroker.testing.TestKeys;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package io.stsbroker.auth;
 
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.stsbroker.config.BrokerConfig;
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package io.stsbroker.auth;
 
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import io.stsbroker.testing.TestConfigs;
 import org.junit.jupiter.api.Test;
 

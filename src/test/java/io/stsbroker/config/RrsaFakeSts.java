@@ -4,8 +4,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.stsbroker.sts.RpcSignature;
+import io.stsbroker.testsupport.SelfSignedCertificate;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,13 +23,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A loopback HTTPS stand-in for Alibaba STS that speaks its wire format (docs/PROTOCOLS.md section
  * 1) for the two calls a broker with an RRSA identity makes: {@code AssumeRoleWithOIDC} (unsigned,
  * from credentials-java, for the broker's own identity) and {@code AssumeRole} (signature v1 with
- * the credentials the first call issued). The certificate is made with the JDK's keytool for
+ * the credentials the first call issued). Its certificate is a {@link SelfSignedCertificate} for
  * {@code localhost}; {@link #trustStoreProperties()} makes another JVM trust it.
  */
 final class RrsaFakeSts implements AutoCloseable {
@@ -50,20 +49,10 @@ final class RrsaFakeSts implements AutoCloseable {
 
     RrsaFakeSts() throws Exception {
         dir = Files.createTempDirectory("rrsa-fake-sts");
-        Path keystore = dir.resolve("sts.p12");
-        String password = "fake-sts-" + Long.toHexString(System.nanoTime());
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process p = new ProcessBuilder(List.of(keytool, "-genkeypair", "-alias", "sts", "-keyalg", "EC",
-                "-groupname", "secp256r1", "-validity", "2", "-dname", "CN=localhost",
-                "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                "-storepass", password, "-keypass", password)).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("keytool could not make a test certificate: " + out);
-        }
+        SelfSignedCertificate certificate = SelfSignedCertificate.create(dir, "sts");
         KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            keys.load(in, password.toCharArray());
+        try (InputStream in = Files.newInputStream(certificate.keyStore)) {
+            keys.load(in, certificate.password.toCharArray());
         }
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
@@ -72,10 +61,7 @@ final class RrsaFakeSts implements AutoCloseable {
         try (OutputStream o = Files.newOutputStream(trustStore)) {
             trust.store(o, "changeit".toCharArray());
         }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, password.toCharArray());
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(kmf.getKeyManagers(), null, null);
+        SSLContext ssl = certificate.sslContext();
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         server.setHttpsConfigurator(new HttpsConfigurator(ssl));
         server.createContext("/", this::handle);

@@ -8,7 +8,7 @@ import io.stsbroker.client.BrokerCredentials;
 import io.stsbroker.client.BrokerError;
 import io.stsbroker.client.BrokerUnavailableException;
 import io.stsbroker.client.TemporaryCredentials;
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 

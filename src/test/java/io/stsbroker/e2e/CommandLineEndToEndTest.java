@@ -10,7 +10,7 @@ import io.stsbroker.policy.SessionNames;
 import io.stsbroker.sts.embedded.EmbeddedSecurityToken;
 import io.stsbroker.sts.embedded.EmbeddedSecurityToken.Verdict;
 import io.stsbroker.sts.embedded.EmbeddedStsKeys;
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import io.stsbroker.testing.TestKeys;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;

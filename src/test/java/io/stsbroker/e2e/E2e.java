@@ -3,7 +3,7 @@ package io.stsbroker.e2e;
 import io.restassured.response.Response;
 import io.stsbroker.client.BrokerClient;
 import io.stsbroker.client.TemporaryCredentials;
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import io.stsbroker.testing.TestKeys;
 import io.stsbroker.testing.TestTokens;
 

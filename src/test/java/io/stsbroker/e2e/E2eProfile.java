@@ -4,7 +4,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
  * Runs the end-to-end tests in an application of their own: same {@code test} configuration, but
- * its own {@link io.stsbroker.testing.MutableClock}.
+ * its own {@link io.stsbroker.testsupport.MutableClock}.
  *
  * <p>Why: these tests move the application's clock by hours (rotations, expiry), and it never
  * moves back. Tests in the shared application that sign with the wall clock against the embedded

@@ -2,6 +2,7 @@ package io.stsbroker.e2e;
 
 import io.stsbroker.client.TemporaryCredentials;
 import io.stsbroker.sts.embedded.EmbeddedSecurityToken;
+import io.stsbroker.testsupport.OpenSearchSignatureVerifier;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -14,13 +15,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +38,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li>{@code Authorization: OPENSEARCH <id>:<signature>} names a registered AccessKeyId
  *       ({@code InvalidAccessKeyId.NotFound}). Like a real OpenSearch, which knows the secrets STS
  *       issued, the double knows the secrets the test {@link #register registers}.</li>
- *   <li>The signature, recomputed with that secret per {@link OpenSearchSignature}, and the body's
+ *   <li>The signature, recomputed with that secret per {@link OpenSearchSignatureVerifier#stringToSign}, and the body's
  *       {@code Content-Md5} ({@code SignatureDoesNotMatch}).</li>
  *   <li>{@code Date} within 15 minutes of the wall clock ({@code RequestTimeTooSkewed}): the SDK
  *       stamps it from the wall clock, which the test cannot move.</li>
@@ -134,7 +133,7 @@ final class OpenSearchApiDouble implements AutoCloseable {
         try (socket) {
             socket.setSoTimeout(10_000);
             Request request = read(new BufferedInputStream(socket.getInputStream()));
-            String authorization = OpenSearchSignature.header(request.headers(), "Authorization");
+            String authorization = OpenSearchSignatureVerifier.header(request.headers(), "Authorization").orElse("");
             int colon = authorization.lastIndexOf(':');
             String accessKeyId = null;
             String code;
@@ -157,13 +156,13 @@ final class OpenSearchApiDouble implements AutoCloseable {
         if (secret == null) {
             return Optional.of("InvalidAccessKeyId.NotFound");
         }
-        String contentMd5 = OpenSearchSignature.header(request.headers(), "Content-Md5");
-        if (request.body().length > 0 && !contentMd5.equals(md5Hex(request.body()))) {
+        String contentMd5 = OpenSearchSignatureVerifier.header(request.headers(), "Content-Md5").orElse("");
+        if (request.body().length > 0 && !contentMd5.equals(OpenSearchSignatureVerifier.md5Hex(request.body()))) {
             return Optional.of("SignatureDoesNotMatch");
         }
         String expected;
         try {
-            expected = OpenSearchSignature.sign(secret, OpenSearchSignature.stringToSign(
+            expected = OpenSearchSignatureVerifier.sign(secret, OpenSearchSignatureVerifier.stringToSign(
                     request.method(), request.rawPath(), request.rawQuery(), request.headers()));
         } catch (IllegalArgumentException badQuery) {
             return Optional.of("SignatureDoesNotMatch");
@@ -172,14 +171,14 @@ final class OpenSearchApiDouble implements AutoCloseable {
             return Optional.of("SignatureDoesNotMatch");
         }
         try {
-            Instant date = Instant.parse(OpenSearchSignature.header(request.headers(), "Date"));
+            Instant date = Instant.parse(OpenSearchSignatureVerifier.header(request.headers(), "Date").orElse(""));
             if (Duration.between(date, Instant.now()).abs().compareTo(MAX_DATE_SKEW) > 0) {
                 return Optional.of("RequestTimeTooSkewed");
             }
         } catch (DateTimeParseException e) {
             return Optional.of("RequestTimeTooSkewed");
         }
-        String token = OpenSearchSignature.header(request.headers(), "X-Opensearch-Security-Token");
+        String token = OpenSearchSignatureVerifier.header(request.headers(), "X-Opensearch-Security-Token").orElse("");
         if (token.isEmpty()) {
             return Optional.of("MissingSecurityToken");
         }
@@ -205,7 +204,7 @@ final class OpenSearchApiDouble implements AutoCloseable {
             headers.computeIfAbsent(line.substring(0, colon).strip(), name -> new ArrayList<>())
                     .add(line.substring(colon + 1).strip());
         }
-        String length = OpenSearchSignature.header(headers, "Content-Length");
+        String length = OpenSearchSignatureVerifier.header(headers, "Content-Length").orElse("");
         byte[] body = length.isEmpty() ? new byte[0] : in.readNBytes(Integer.parseInt(length));
         String target = requestLine[1];
         int q = target.indexOf('?');
@@ -256,13 +255,5 @@ final class OpenSearchApiDouble implements AutoCloseable {
             case "InvalidSecurityToken.MismatchWithAccessKey" -> "The security token was not issued with this AccessKeyId.";
             default -> "The security token is malformed.";
         };
-    }
-
-    private static String md5Hex(byte[] body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(body));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 is mandatory on every Java platform", e);
-        }
     }
 }

@@ -17,7 +17,7 @@ import io.stsbroker.client.opensearch.OpenSearchClientHolder;
 import io.stsbroker.client.opensearch.OpenSearchEndpoint;
 import io.stsbroker.e2e.OpenSearchApiDouble.Received;
 import io.stsbroker.sts.embedded.EmbeddedStsKeys;
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

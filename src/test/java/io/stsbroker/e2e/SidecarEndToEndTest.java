@@ -9,7 +9,7 @@ import io.restassured.response.Response;
 import io.stsbroker.client.BrokerCredentials;
 import io.stsbroker.client.TemporaryCredentials;
 import io.stsbroker.client.sidecar.SidecarServer;
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,7 @@ package io.stsbroker.policy;
 import io.stsbroker.audit.AuditLog;
 import io.stsbroker.error.BrokerException;
 import io.stsbroker.error.ErrorCode;
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import io.stsbroker.testing.TestConfigs;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stsbroker.audit.AuditEvent;
 import io.stsbroker.audit.AuditLog;
 import io.stsbroker.config.BrokerConfig;
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -21,7 +21,7 @@ public final class TestTokens {
 
     /**
      * How long a token is valid. SmallRye JWT checks {@code exp} against the wall clock, the
-     * broker's verified-token cache against the application's {@link MutableClock}, which earlier
+     * broker's verified-token cache against the application's {@link io.stsbroker.testsupport.MutableClock}, which earlier
      * test classes move ahead by up to a few hours: a day keeps a fresh token valid for both
      * whatever ran before.
      */

@@ -10,7 +10,7 @@ import io.stsbroker.policy.VendSpec;
 import io.stsbroker.sts.AssumeRoleRequest;
 import io.stsbroker.sts.StsClient;
 import io.stsbroker.sts.StsCredentials;
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import io.stsbroker.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package io.stsbroker.vending;
 
 import io.stsbroker.sts.AssumeRoleRequest;
 import io.stsbroker.sts.StsCredentials;
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

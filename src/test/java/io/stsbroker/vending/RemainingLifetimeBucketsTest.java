@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.stsbroker.audit.AuditLog;
 import io.stsbroker.config.BrokerConfig;
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import io.stsbroker.testing.TestConfigs;
 import org.junit.jupiter.api.Test;
 

@@ -7,7 +7,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.stsbroker.sts.embedded.EmbeddedStsFaults;
 import io.stsbroker.sts.embedded.StsCounters;
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import io.stsbroker.testing.TestKeys;
 import io.stsbroker.testing.TestTokens;
 import jakarta.inject.Inject;

@@ -47,7 +47,7 @@ class TlsTest {
 
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(SelfSignedCertificate.class));
+            return List.of(new TestResourceEntry(TlsCertificateResource.class));
         }
     }
 

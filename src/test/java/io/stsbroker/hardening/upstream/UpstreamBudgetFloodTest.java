@@ -6,7 +6,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.stsbroker.sts.embedded.EmbeddedStsFaults;
 import io.stsbroker.sts.embedded.StsCounters;
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package io.stsbroker.sts.embedded;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import io.stsbroker.sts.RpcSignature;
 import io.stsbroker.sts.RpcTimestamps;
 import io.stsbroker.sts.embedded.EmbeddedSecurityToken.Verdict;

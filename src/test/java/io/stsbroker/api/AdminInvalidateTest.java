@@ -1,4 +1,4 @@
-package io.stsbroker.hardening.admin;
+package io.stsbroker.api;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;

@@ -3,7 +3,7 @@ package io.stsbroker.api;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.restassured.http.ContentType;
 import io.stsbroker.auth.VerifiedTokens;
-import io.stsbroker.hardening.input.RawHttp;
+import io.stsbroker.testing.RawHttp;
 import io.stsbroker.policy.RolesFileWatcher;
 import io.stsbroker.sts.embedded.StsRecorder;
 import io.stsbroker.testsupport.MutableClock;

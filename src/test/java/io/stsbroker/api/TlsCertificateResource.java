@@ -1,4 +1,4 @@
-package io.stsbroker.hardening.tls;
+package io.stsbroker.api;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.stsbroker.testsupport.SelfSignedCertificate;

@@ -1,4 +1,4 @@
-package io.stsbroker.hardening.tls;
+package io.stsbroker.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

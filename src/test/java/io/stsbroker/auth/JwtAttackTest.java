@@ -1,10 +1,11 @@
-package io.stsbroker.hardening.input;
+package io.stsbroker.auth;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
+import io.stsbroker.testing.Jwts;
 import io.stsbroker.testing.TestTokens;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,8 @@
-package io.stsbroker.config;
+package io.stsbroker.policy;
 
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import io.stsbroker.policy.RoleCatalogue;
+import io.stsbroker.config.BrokerConfig;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

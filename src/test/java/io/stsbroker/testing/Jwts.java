@@ -1,4 +1,4 @@
-package io.stsbroker.hardening.input;
+package io.stsbroker.testing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,22 +22,22 @@ import java.util.Map;
  * Hand-built JWTs for attack tests: any header, any claims, any algorithm, signed with the JCA
  * directly, so nothing a JWT library would refuse to produce is out of reach.
  */
-final class Jwts {
+public final class Jwts {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Jwts() {
     }
 
-    static String b64(byte[] bytes) {
+    public static String b64(byte[] bytes) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    static String b64(String s) {
+    public static String b64(String s) {
         return b64(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    static String json(Map<String, ?> m) {
+    public static String json(Map<String, ?> m) {
         try {
             return JSON.writeValueAsString(m);
         } catch (JsonProcessingException e) {
@@ -46,7 +46,7 @@ final class Jwts {
     }
 
     /** iss, aud, sub (when not null), iat and exp (an hour), as the broker expects. */
-    static Map<String, Object> claims(String sub) {
+    public static Map<String, Object> claims(String sub) {
         long now = Instant.now().getEpochSecond();
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("iss", TestTokens.ISSUER);
@@ -59,7 +59,7 @@ final class Jwts {
         return c;
     }
 
-    static Map<String, Object> header(String alg, String kid) {
+    public static Map<String, Object> header(String alg, String kid) {
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("alg", alg);
         h.put("typ", "JWT");
@@ -70,7 +70,7 @@ final class Jwts {
     }
 
     /** RS256/RS512 with the given RSA key over exactly these header and claims. */
-    static String rsa(Map<String, ?> header, Map<String, ?> claims, PrivateKey key, String jcaAlgorithm) {
+    public static String rsa(Map<String, ?> header, Map<String, ?> claims, PrivateKey key, String jcaAlgorithm) {
         String input = b64(json(header)) + "." + b64(json(claims));
         try {
             Signature s = Signature.getInstance(jcaAlgorithm);
@@ -82,12 +82,12 @@ final class Jwts {
         }
     }
 
-    static String rs256(Map<String, ?> header, Map<String, ?> claims) {
+    public static String rs256(Map<String, ?> header, Map<String, ?> claims) {
         return rsa(header, claims, rsaPrivate("keys/rsa-private.pem"), "SHA256withRSA");
     }
 
     /** HMAC-SHA256 with an arbitrary secret: the "public key as HMAC secret" confusion attack. */
-    static String hs256(Map<String, ?> header, Map<String, ?> claims, byte[] secret) {
+    public static String hs256(Map<String, ?> header, Map<String, ?> claims, byte[] secret) {
         String input = b64(json(header)) + "." + b64(json(claims));
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
@@ -98,7 +98,7 @@ final class Jwts {
         }
     }
 
-    static PrivateKey rsaPrivate(String resource) {
+    public static PrivateKey rsaPrivate(String resource) {
         try {
             return KeyUtils.decodePrivateKey(new String(resource(resource), StandardCharsets.US_ASCII), SignatureAlgorithm.RS256);
         } catch (Exception e) {
@@ -106,7 +106,7 @@ final class Jwts {
         }
     }
 
-    static PrivateKey ecPrivate(String resource) {
+    public static PrivateKey ecPrivate(String resource) {
         try {
             return KeyUtils.decodePrivateKey(new String(resource(resource), StandardCharsets.US_ASCII), SignatureAlgorithm.ES256);
         } catch (Exception e) {
@@ -114,7 +114,7 @@ final class Jwts {
         }
     }
 
-    static byte[] resource(String name) {
+    public static byte[] resource(String name) {
         try (InputStream in = Jwts.class.getClassLoader().getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("no test resource " + name);

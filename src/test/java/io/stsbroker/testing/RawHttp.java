@@ -1,4 +1,4 @@
-package io.stsbroker.hardening.input;
+package io.stsbroker.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

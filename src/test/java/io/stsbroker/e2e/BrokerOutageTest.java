@@ -51,7 +51,7 @@ class BrokerOutageTest {
     }
 
     @Test
-    void brokerDown_cachedCredentialIsServedAboveTheFloor_thenTypedUnavailableError_thenRecovers() throws Exception {
+    void brokerDownCachedCredentialIsServedAboveTheFloorThenTypedUnavailableErrorThenRecovers() throws Exception {
         try (TcpRelay relay = new TcpRelay(base.getHost(), base.getPort());
              BrokerCredentials credentials = clientThrough(relay, "e2e-outage").credentials("search-reader")) {
             TemporaryCredentials first = credentials.credentials();
@@ -79,7 +79,7 @@ class BrokerOutageTest {
     }
 
     @Test
-    void brokerDownBeforeTheFirstFetch_throwsTypedUnavailableErrorAtOnce() throws Exception {
+    void brokerDownBeforeTheFirstFetchThrowsTypedUnavailableErrorAtOnce() throws Exception {
         try (TcpRelay relay = new TcpRelay(base.getHost(), base.getPort());
              BrokerCredentials credentials = clientThrough(relay, "e2e-outage-cold").credentials("search-reader")) {
             relay.stop();

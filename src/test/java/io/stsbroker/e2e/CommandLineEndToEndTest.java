@@ -124,7 +124,7 @@ class CommandLineEndToEndTest {
     }
 
     @Test
-    void packagedCommandsExitWithTheFailureClass_andKeepTheTokenOffStderr() throws Exception {
+    void packagedCommandsExitWithTheFailureClassAndKeepTheTokenOffStderr() throws Exception {
         String ungranted = jwt("system:serviceaccount:elsewhere:e2e-cli");
         Run forbidden = cli(Map.of("STS_BROKER_TOKEN", ungranted), "process", "--role", "search-reader");
         Run unauthorized = cli(Map.of("STS_BROKER_TOKEN", "not-a-valid-token-at-all"), "exec", "--role", "search-reader",

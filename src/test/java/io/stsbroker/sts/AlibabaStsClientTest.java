@@ -83,13 +83,13 @@ class AlibabaStsClientTest {
     }
 
     @Test
-    void the_injected_client_runs_on_the_embedded_sts_and_is_ready() {
+    void theInjectedClientRunsOnTheEmbeddedStsAndIsReady() {
         assertThat(stsClient.providerName()).isEqualTo("embedded");
         assertThat(stsClient.ready()).isTrue();
     }
 
     @Test
-    void the_injected_client_gets_verifiable_credentials_in_exactly_one_call() {
+    void theInjectedClientGetsVerifiableCredentialsInExactlyOneCall() {
         // Counted for this test's session only: the application may refresh other sessions meanwhile.
         long before = counters.callCount("client-test");
         StsCredentials creds = stsClient.assumeRole(request(ROLE, "client-test", Duration.ofMinutes(20)))
@@ -103,7 +103,7 @@ class AlibabaStsClientTest {
     }
 
     @Test
-    void policy_and_external_id_travel_in_the_signed_query() {
+    void policyAndExternalIdTravelInTheSignedQuery() {
         String policy = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"opensearch:Search*\",\"Resource\":\"*\",\"Pad\":\""
                 + "ü".repeat(1800) + "\"}]}";
         AssumeRoleRequest request = new AssumeRoleRequest(ROLE, "client-test", Duration.ofHours(1),
@@ -116,7 +116,7 @@ class AlibabaStsClientTest {
     }
 
     @Test
-    void resubscribing_the_same_uni_signs_a_fresh_request_so_retries_are_never_replays() {
+    void resubscribingTheSameUniSignsAFreshRequestSoRetriesAreNeverReplays() {
         Uni<StsCredentials> call = stsClient.assumeRole(request());
         long before = counters.callCount("client-test");
         StsCredentials first = call.await().atMost(Duration.ofSeconds(10));
@@ -126,7 +126,7 @@ class AlibabaStsClientTest {
     }
 
     @Test
-    void a_wrong_secret_is_a_permanent_signature_error_with_the_sts_request_id() {
+    void aWrongSecretIsAPermanentSignatureErrorWithTheStsRequestId() {
         StsException e = failure(embeddedClient(SigningCredentials.of(keys.accessKeyId(), "wrong-secret")).assumeRole(request()));
         assertThat(e.upstreamCode()).contains("SignatureDoesNotMatch");
         assertThat(e.kind()).isEqualTo(UpstreamErrors.Kind.PERMANENT);
@@ -135,14 +135,14 @@ class AlibabaStsClientTest {
     }
 
     @Test
-    void an_unknown_access_key_is_a_permanent_error() {
+    void anUnknownAccessKeyIsAPermanentError() {
         StsException e = failure(embeddedClient(SigningCredentials.of("LTAIunknown", "secret")).assumeRole(request()));
         assertThat(e.upstreamCode()).contains("InvalidAccessKeyId.NotFound");
         assertThat(e.kind()).isEqualTo(UpstreamErrors.Kind.PERMANENT);
     }
 
     @Test
-    void each_invalid_parameter_is_mapped_to_its_sts_code() {
+    void eachInvalidParameterIsMappedToItsStsCode() {
         AlibabaStsClient client = embeddedClient(SigningCredentials.of(keys.accessKeyId(), keys.accessKeySecret()));
         record Case(AssumeRoleRequest request, String code) {
         }
@@ -163,7 +163,7 @@ class AlibabaStsClientTest {
     }
 
     @Test
-    void a_signing_clock_twenty_minutes_behind_gets_timestamp_expired() {
+    void aSigningClockTwentyMinutesBehindGetsTimestampExpired() {
         Clock stale = Clock.fixed(clock.instant().minus(Duration.ofMinutes(20)), java.time.ZoneOffset.UTC);
         StsException e = failure(client(server.baseUrl(),
                 new StaticCredentialsSource(SigningCredentials.of(keys.accessKeyId(), keys.accessKeySecret())),
@@ -173,7 +173,7 @@ class AlibabaStsClientTest {
     }
 
     @Test
-    void an_endpoint_that_accepts_and_never_answers_fails_as_unreachable_within_the_timeout() throws Exception {
+    void anEndpointThatAcceptsAndNeverAnswersFailsAsUnreachableWithinTheTimeout() throws Exception {
         FakeUpstream silent = FakeUpstream.silent();
         toClose.add(silent);
         Duration timeout = Duration.ofMillis(500);
@@ -191,7 +191,7 @@ class AlibabaStsClientTest {
     }
 
     @Test
-    void an_endpoint_that_trickles_a_partial_response_still_fails_within_the_timeout() throws Exception {
+    void anEndpointThatTricklesAPartialResponseStillFailsWithinTheTimeout() throws Exception {
         FakeUpstream partial = FakeUpstream.answering("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 1000\r\n\r\n{\"RequestId\":");
         toClose.add(partial);
@@ -205,7 +205,7 @@ class AlibabaStsClientTest {
     }
 
     @Test
-    void a_port_nobody_listens_on_fails_as_a_network_error() throws Exception {
+    void aPortNobodyListensOnFailsAsANetworkError() throws Exception {
         int port;
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
             port = probe.getLocalPort();
@@ -218,7 +218,7 @@ class AlibabaStsClientTest {
     }
 
     @Test
-    void https_to_a_plain_http_server_fails_the_tls_handshake_as_a_network_error() {
+    void httpsToAPlainHttpServerFailsTheTlsHandshakeAsANetworkError() {
         StsException e = failure(client("https://127.0.0.1:" + server.actualPort(),
                 new StaticCredentialsSource(SigningCredentials.of(keys.accessKeyId(), keys.accessKeySecret())),
                 clock, Duration.ofSeconds(2)).assumeRole(request()));
@@ -227,7 +227,7 @@ class AlibabaStsClientTest {
     }
 
     @Test
-    void an_error_without_an_sts_body_is_unreachable_and_retryable() throws Exception {
+    void anErrorWithoutAnStsBodyIsUnreachableAndRetryable() throws Exception {
         FakeUpstream proxy = FakeUpstream.answering("HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\n"
                 + "Content-Length: 13\r\nConnection: close\r\n\r\n<html>x</html>");
         toClose.add(proxy);
@@ -240,7 +240,7 @@ class AlibabaStsClientTest {
     }
 
     @Test
-    void a_success_status_with_an_unreadable_body_is_unreachable() throws Exception {
+    void aSuccessStatusWithAnUnreadableBodyIsUnreachable() throws Exception {
         FakeUpstream broken = FakeUpstream.answering("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 15\r\nConnection: close\r\n\r\n{\"RequestId\":1}");
         toClose.add(broken);
@@ -251,7 +251,7 @@ class AlibabaStsClientTest {
     }
 
     @Test
-    void unreadable_own_credentials_fail_as_unreachable_without_calling_sts() {
+    void unreadableOwnCredentialsFailAsUnreachableWithoutCallingSts() {
         long before = counters.callCount("client-test");
         StsException e = failure(client(server.baseUrl(),
                 () -> Uni.createFrom().failure(new IllegalStateException("metadata service down")), clock,
@@ -262,7 +262,7 @@ class AlibabaStsClientTest {
     }
 
     @Test
-    void a_closed_client_is_not_ready_and_fails_calls() {
+    void aClosedClientIsNotReadyAndFailsCalls() {
         AlibabaStsClient client = embeddedClient(SigningCredentials.of(keys.accessKeyId(), keys.accessKeySecret()));
         client.close();
         assertThat(client.ready()).isFalse();
@@ -270,7 +270,7 @@ class AlibabaStsClientTest {
     }
 
     @Test
-    void the_latency_histogram_is_exported_to_prometheus() {
+    void theLatencyHistogramIsExportedToPrometheus() {
         stsClient.assumeRole(request()).await().atMost(Duration.ofSeconds(10));
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("broker_upstream_latency_seconds_bucket"))
@@ -278,14 +278,14 @@ class AlibabaStsClientTest {
     }
 
     @Test
-    void the_client_to_string_names_the_endpoint_only() {
+    void theClientToStringNamesTheEndpointOnly() {
         assertThat(stsClient.toString()).doesNotContain(keys.accessKeySecret());
         assertThat(embeddedClient(SigningCredentials.of(keys.accessKeyId(), keys.accessKeySecret())).toString())
                 .contains("127.0.0.1").doesNotContain(keys.accessKeySecret());
     }
 
     @Test
-    void timestamps_are_signed_from_the_injected_clock_in_whole_seconds() {
+    void timestampsAreSignedFromTheInjectedClockInWholeSeconds() {
         assertThat(RpcTimestamps.format(Instant.parse("2026-11-27T12:00:00.999Z"))).isEqualTo("2026-11-27T12:00:00Z");
     }
 }

@@ -29,17 +29,17 @@ class RpcSignatureTest {
     }
 
     @Test
-    void post_vector_matches_known_answer() {
+    void postVectorMatchesKnownAnswer() {
         assertThat(RpcSignature.sign("POST", vectorParams(), "testsecret")).isEqualTo("iFh0oyA4NJi0roihB8qxlDnhbZw=");
     }
 
     @Test
-    void get_vector_matches_known_answer() {
+    void getVectorMatchesKnownAnswer() {
         assertThat(RpcSignature.sign("GET", vectorParams(), "testsecret")).isEqualTo("fT70vEy8ZvvBoEs6X9DAr9n8kmE=");
     }
 
     @Test
-    void post_vector_with_policy_and_security_token_matches_known_answer() {
+    void postVectorWithPolicyAndSecurityTokenMatchesKnownAnswer() {
         Map<String, String> p = vectorParams();
         p.put("Policy", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"opensearch:Search*\",\"Resource\":\"*\"}]}");
         p.put("SecurityToken", "CAIS+token/with=chars*~");
@@ -47,7 +47,7 @@ class RpcSignatureTest {
     }
 
     @Test
-    void signature_parameter_and_empty_values_are_not_signed() {
+    void signatureParameterAndEmptyValuesAreNotSigned() {
         Map<String, String> p = vectorParams();
         p.put("Signature", "anything");
         p.put("Policy", "");
@@ -55,25 +55,25 @@ class RpcSignatureTest {
     }
 
     @Test
-    void lower_case_method_signs_like_upper_case() {
+    void lowerCaseMethodSignsLikeUpperCase() {
         assertThat(RpcSignature.sign("post", vectorParams(), "testsecret")).isEqualTo("iFh0oyA4NJi0roihB8qxlDnhbZw=");
     }
 
     @Test
-    void percent_encode_keeps_only_unreserved_characters() {
+    void percentEncodeKeepsOnlyUnreservedCharacters() {
         assertThat(RpcSignature.percentEncode("aZ09-_.~")).isEqualTo("aZ09-_.~");
         assertThat(RpcSignature.percentEncode("a b*c+d/e=f:g")).isEqualTo("a%20b%2Ac%2Bd%2Fe%3Df%3Ag");
         assertThat(RpcSignature.percentEncode("é€😀")).isEqualTo("%C3%A9%E2%82%AC%F0%9F%98%80");
     }
 
     @Test
-    void canonical_query_is_sorted_encoded_and_usable_as_a_url_query() {
+    void canonicalQueryIsSortedEncodedAndUsableAsAUrlQuery() {
         Map<String, String> p = Map.of("b", "x y", "a", "1", "Signature", "s", "c", "");
         assertThat(RpcSignature.canonicalQuery(p)).isEqualTo("a=1&b=x%20y");
     }
 
     @Test
-    void signature_equals_the_official_sdk_signature_on_random_parameters() throws Exception {
+    void signatureEqualsTheOfficialSdkSignatureOnRandomParameters() throws Exception {
         long seed = io.stsbroker.testing.Seeds.of("RpcSignatureTest");
         Random random = new Random(seed);
         for (int i = 0; i < 500; i++) {

@@ -81,7 +81,7 @@ class SecretHygieneTest {
     }
 
     @Test
-    void failures_of_every_kind_never_reveal_secrets_in_exceptions_or_logs() throws Exception {
+    void failuresOfEveryKindNeverRevealSecretsInExceptionsOrLogs() throws Exception {
         FakeUpstream silent = FakeUpstream.silent();
         FakeUpstream proxy = FakeUpstream.answering("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
         toClose.add(silent);
@@ -109,7 +109,7 @@ class SecretHygieneTest {
     }
 
     @Test
-    void a_library_message_quoting_the_request_is_cut_at_the_query_and_secrets_are_masked() {
+    void aLibraryMessageQuotingTheRequestIsCutAtTheQueryAndSecretsAreMasked() {
         RuntimeException vertxStyle = new RuntimeException("The timeout period of 500ms has been exceeded while executing"
                 + " POST /?AccessKeyId=x&SecurityToken=" + TOKEN + "&Signature=abc for server sts.aliyuncs.com:443");
         String described = UpstreamFailure.describe(vertxStyle, List.of());
@@ -119,7 +119,7 @@ class SecretHygieneTest {
     }
 
     @Test
-    void credentials_to_strings_hide_secrets() {
+    void credentialsToStringsHideSecrets() {
         assertClean(CREDS.toString());
         assertClean(new StaticCredentialsSource(CREDS).toString());
         assertClean(new StsCredentials("STS.x", SECRET, TOKEN, clock.instant(), "req").toString());

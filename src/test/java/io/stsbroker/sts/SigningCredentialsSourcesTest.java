@@ -25,31 +25,31 @@ class SigningCredentialsSourcesTest {
     }
 
     @Test
-    void signing_credentials_to_string_shows_the_key_id_but_never_the_secret_or_token() {
+    void signingCredentialsToStringShowsTheKeyIdButNeverTheSecretOrToken() {
         SigningCredentials creds = new SigningCredentials("LTAIkeyid", "s3cr3t-value", Optional.of("CAIStoken-value"));
         assertThat(creds.toString()).contains("LTAIkeyid").doesNotContain("s3cr3t-value").doesNotContain("CAIStoken-value");
     }
 
     @Test
-    void an_empty_security_token_counts_as_none() {
+    void anEmptySecurityTokenCountsAsNone() {
         assertThat(new SigningCredentials("id", "secret", Optional.of("")).securityToken()).isEmpty();
     }
 
     @Test
-    void a_blank_key_id_or_empty_secret_is_refused() {
+    void aBlankKeyIdOrEmptySecretIsRefused() {
         assertThatThrownBy(() -> SigningCredentials.of(" ", "secret")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SigningCredentials.of("id", "")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("id");
     }
 
     @Test
-    void static_source_always_returns_its_credentials() {
+    void staticSourceAlwaysReturnsItsCredentials() {
         SigningCredentials creds = SigningCredentials.of("id", "secret");
         assertThat(new StaticCredentialsSource(creds).current().await().atMost(Duration.ofSeconds(1))).isSameAs(creds);
     }
 
     @Test
-    void credentials_java_client_is_created_only_on_the_first_read() {
+    void credentialsJavaClientIsCreatedOnlyOnTheFirstRead() {
         AtomicInteger created = new AtomicInteger();
         CredentialsJavaSource source = new CredentialsJavaSource("test", () -> {
             created.incrementAndGet();
@@ -62,7 +62,7 @@ class SigningCredentialsSourcesTest {
     }
 
     @Test
-    void credentials_java_source_reads_one_consistent_snapshot_on_the_worker_thread() {
+    void credentialsJavaSourceReadsOneConsistentSnapshotOnTheWorkerThread() {
         AtomicReference<String> readOn = new AtomicReference<>();
         CredentialsJavaSource source = new CredentialsJavaSource("test", () -> new com.aliyun.credentials.Client(
                 provider(() -> {
@@ -75,7 +75,7 @@ class SigningCredentialsSourcesTest {
     }
 
     @Test
-    void credentials_java_source_without_an_access_key_fails_and_retries_client_creation_next_time() {
+    void credentialsJavaSourceWithoutAnAccessKeyFailsAndRetriesClientCreationNextTime() {
         AtomicInteger attempts = new AtomicInteger();
         CredentialsJavaSource source = new CredentialsJavaSource("test", () -> {
             if (attempts.incrementAndGet() == 1) {

@@ -36,7 +36,7 @@ class StsClientProducerAlibabaTest {
     EmbeddedStsServer embedded;
 
     @Test
-    void the_alibaba_provider_yields_a_ready_client_on_the_configured_endpoint_and_no_embedded_sts() {
+    void theAlibabaProviderYieldsAReadyClientOnTheConfiguredEndpointAndNoEmbeddedSts() {
         assertThat(stsClient.providerName()).isEqualTo("alibaba");
         assertThat(stsClient.ready()).isTrue();
         assertThat(stsClient.toString()).contains("https://sts-vpc.cn-hangzhou.aliyuncs.com:443");

@@ -10,14 +10,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class StsEndpointTest {
 
     @Test
-    void https_base_url_defaults_to_port_443() {
+    void httpsBaseUrlDefaultsToPort443() {
         assertThat(StsEndpoint.parse("https://sts.aliyuncs.com")).isEqualTo(new StsEndpoint(true, "sts.aliyuncs.com", 443));
         assertThat(StsEndpoint.parse("https://sts-vpc.cn-hangzhou.aliyuncs.com/"))
                 .isEqualTo(new StsEndpoint(true, "sts-vpc.cn-hangzhou.aliyuncs.com", 443));
     }
 
     @Test
-    void http_base_url_keeps_its_port() {
+    void httpBaseUrlKeepsItsPort() {
         assertThat(StsEndpoint.parse("http://127.0.0.1:8090")).isEqualTo(new StsEndpoint(false, "127.0.0.1", 8090));
         assertThat(StsEndpoint.parse("http://[::1]:8090").host()).isEqualTo("::1");
     }
@@ -25,7 +25,7 @@ class StsEndpointTest {
     @ParameterizedTest
     @ValueSource(strings = {"sts.aliyuncs.com", "ftp://sts.aliyuncs.com", "https://sts.aliyuncs.com/v1",
             "https://sts.aliyuncs.com?x=1", "https://user@sts.aliyuncs.com", "https://", ""})
-    void anything_but_a_base_url_is_refused_with_the_value_in_the_message(String bad) {
+    void anythingButABaseUrlIsRefusedWithTheValueInTheMessage(String bad) {
         assertThatThrownBy(() -> StsEndpoint.parse(bad))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("broker.sts.endpoint")

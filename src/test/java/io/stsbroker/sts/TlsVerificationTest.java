@@ -26,7 +26,7 @@ class TlsVerificationTest {
     }
 
     @Test
-    void a_self_signed_sts_endpoint_is_refused_before_any_request_is_sent() throws Exception {
+    void aSelfSignedStsEndpointIsRefusedBeforeAnyRequestIsSent() throws Exception {
         SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
         int[] requests = {0};
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setSsl(true)

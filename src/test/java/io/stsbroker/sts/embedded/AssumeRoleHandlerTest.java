@@ -80,7 +80,7 @@ class AssumeRoleHandlerTest {
     }
 
     @Test
-    void signed_assume_role_returns_real_looking_credentials_expiring_after_the_duration() throws Exception {
+    void signedAssumeRoleReturnsRealLookingCredentialsExpiringAfterTheDuration() throws Exception {
         StsReply reply = post(request("DurationSeconds", "900"));
         assertThat(reply.status()).isEqualTo(200);
         JsonNode body = json(reply);
@@ -100,13 +100,13 @@ class AssumeRoleHandlerTest {
     }
 
     @Test
-    void duration_defaults_to_one_hour() throws Exception {
+    void durationDefaultsToOneHour() throws Exception {
         StsReply reply = post(request("DurationSeconds", null));
         assertThat(json(reply).at("/Credentials/Expiration").asText()).isEqualTo("2026-11-27T13:00:00Z");
     }
 
     @Test
-    void get_requests_are_verified_with_the_get_string_to_sign() {
+    void getRequestsAreVerifiedWithTheGetStringToSign() {
         Map<String, String> p = request("Signature", null);
         p.put("Signature", RpcSignature.sign("GET", p, keys.accessKeySecret()));
         assertThat(handler.handle("GET", p).status()).isEqualTo(200);
@@ -115,7 +115,7 @@ class AssumeRoleHandlerTest {
     }
 
     @Test
-    void error_body_has_exactly_the_alibaba_fields() throws Exception {
+    void errorBodyHasExactlyTheAlibabaFields() throws Exception {
         StsReply reply = post(request("AccessKeyId", "LTAIunknown"));
         JsonNode body = json(reply);
         assertThat(fieldNames(body)).containsExactly("RequestId", "HostId", "Code", "Message", "Recommend");
@@ -126,7 +126,7 @@ class AssumeRoleHandlerTest {
     @ParameterizedTest
     @ValueSource(strings = {"AccessKeyId", "Signature", "SignatureMethod", "SignatureVersion", "SignatureNonce",
             "Timestamp", "Action", "Version"})
-    void a_missing_common_parameter_is_named_in_the_code(String name) {
+    void aMissingCommonParameterIsNamedInTheCode(String name) {
         StsReply reply = post(request(name, null));
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.code()).isEqualTo("Missing" + name);
@@ -143,27 +143,27 @@ class AssumeRoleHandlerTest {
             "Timestamp, 2026-11-27T11:44:59Z, 400, InvalidTimeStamp.Expired",
             "Timestamp, 2026-11-27T12:16:00Z, 400, InvalidTimeStamp.Expired",
             "Action, GetCallerIdentity, 404, InvalidAction.NotFound"})
-    void common_parameter_errors_have_the_alibaba_code_and_status(String name, String value, int status, String code) {
+    void commonParameterErrorsHaveTheAlibabaCodeAndStatus(String name, String value, int status, String code) {
         StsReply reply = post(request(name, value));
         assertThat(reply.status()).isEqualTo(status);
         assertThat(reply.code()).isEqualTo(code);
     }
 
     @Test
-    void timestamps_within_fifteen_minutes_either_way_are_accepted() {
+    void timestampsWithinFifteenMinutesEitherWayAreAccepted() {
         assertThat(post(request("Timestamp", "2026-11-27T11:45:01Z")).status()).isEqualTo(200);
         assertThat(post(request("Timestamp", "2026-11-27T12:14:59Z")).status()).isEqualTo(200);
     }
 
     @Test
-    void the_window_follows_the_injected_clock() {
+    void theWindowFollowsTheInjectedClock() {
         Map<String, String> signedNow = request();
         clock.advance(Duration.ofMinutes(16));
         assertThat(post(signedNow).code()).isEqualTo("InvalidTimeStamp.Expired");
     }
 
     @Test
-    void a_wrong_secret_does_not_match_and_the_message_quotes_the_server_string_to_sign() throws Exception {
+    void aWrongSecretDoesNotMatchAndTheMessageQuotesTheServerStringToSign() throws Exception {
         Map<String, String> p = request("Signature", "placeholder");
         p.put("Signature", RpcSignature.sign("POST", p, "wrong-secret"));
         StsReply reply = post(p);
@@ -173,7 +173,7 @@ class AssumeRoleHandlerTest {
     }
 
     @Test
-    void checks_run_in_order_key_before_timestamp_before_signature() {
+    void checksRunInOrderKeyBeforeTimestampBeforeSignature() {
         assertThat(post(request("AccessKeyId", "LTAIunknown", "Timestamp", "bad")).code())
                 .isEqualTo("InvalidAccessKeyId.NotFound");
         assertThat(post(request("Timestamp", "2020-01-01T00:00:00Z", "Signature", "bad")).code())
@@ -183,7 +183,7 @@ class AssumeRoleHandlerTest {
     }
 
     @Test
-    void a_replayed_nonce_is_refused() {
+    void aReplayedNonceIsRefused() {
         Map<String, String> p = request();
         assertThat(post(p).status()).isEqualTo(200);
         StsReply replay = post(p);
@@ -192,13 +192,13 @@ class AssumeRoleHandlerTest {
     }
 
     @Test
-    void a_badly_signed_request_does_not_burn_its_nonce() {
+    void aBadlySignedRequestDoesNotBurnItsNonce() {
         assertThat(post(request("SignatureNonce", "n-1", "Signature", "bad")).code()).isEqualTo("SignatureDoesNotMatch");
         assertThat(post(request("SignatureNonce", "n-1")).status()).isEqualTo(200);
     }
 
     @Test
-    void missing_role_parameters_are_named_in_the_code() {
+    void missingRoleParametersAreNamedInTheCode() {
         assertThat(post(request("RoleArn", null)).code()).isEqualTo("MissingRoleArn");
         assertThat(post(request("RoleSessionName", null)).code()).isEqualTo("MissingRoleSessionName");
     }
@@ -220,7 +220,7 @@ class AssumeRoleHandlerTest {
             "Policy|[1,2]|InvalidParameter.PolicyGrammar",
             "ExternalId|x|InvalidParameter.ExternalId",
             "ExternalId|has#hash|InvalidParameter.ExternalId"})
-    void invalid_assume_role_parameters_are_refused_with_400(String name, String value, String code) {
+    void invalidAssumeRoleParametersAreRefusedWith400(String name, String value, String code) {
         StsReply reply = post(request(name, value));
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.code()).isEqualTo(code);
@@ -232,12 +232,12 @@ class AssumeRoleHandlerTest {
             "RoleSessionName|ab", "RoleSessionName|user@example.com_1-2.3",
             "Policy|{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}",
             "ExternalId|abc-123:/=,.@+_x"})
-    void boundary_values_of_assume_role_parameters_are_accepted(String name, String value) {
+    void boundaryValuesOfAssumeRoleParametersAreAccepted(String name, String value) {
         assertThat(post(request(name, value)).status()).isEqualTo(200);
     }
 
     @Test
-    void a_policy_over_2048_characters_is_refused() {
+    void aPolicyOver2048CharactersIsRefused() {
         String padding = "x".repeat(2048);
         assertThat(post(request("Policy", "{\"Version\":\"1\",\"x\":\"" + padding + "\"}")).code())
                 .isEqualTo("InvalidParameter.PolicyGrammar");
@@ -247,7 +247,7 @@ class AssumeRoleHandlerTest {
     }
 
     @Test
-    void reply_to_string_never_prints_issued_secrets() {
+    void replyToStringNeverPrintsIssuedSecrets() {
         StsReply reply = post(request());
         assertThat(reply.toString()).doesNotContain("AccessKeySecret").doesNotContain("CAIS");
     }

@@ -21,32 +21,32 @@ class EmbeddedSecurityTokenTest {
     private final String token = EmbeddedSecurityToken.issue(CLAIMS, KEY, new SecureRandom());
 
     @Test
-    void a_fresh_token_is_valid_for_its_access_key_before_expiration() {
+    void aFreshTokenIsValidForItsAccessKeyBeforeExpiration() {
         assertThat(EmbeddedSecurityToken.verify(token, "STS.abc123", EXPIRATION.minusSeconds(1), KEY)).isEqualTo(Verdict.VALID);
         assertThat(EmbeddedSecurityToken.read(token, KEY)).contains(CLAIMS);
     }
 
     @Test
-    void a_token_is_expired_from_its_expiration_second_on() {
+    void aTokenIsExpiredFromItsExpirationSecondOn() {
         assertThat(EmbeddedSecurityToken.verify(token, "STS.abc123", EXPIRATION, KEY)).isEqualTo(Verdict.EXPIRED);
         assertThat(EmbeddedSecurityToken.verify(token, "STS.abc123", EXPIRATION.plusSeconds(3600), KEY)).isEqualTo(Verdict.EXPIRED);
     }
 
     @Test
-    void a_token_sent_with_another_access_key_is_a_mismatch() {
+    void aTokenSentWithAnotherAccessKeyIsAMismatch() {
         assertThat(EmbeddedSecurityToken.verify(token, "STS.other", EXPIRATION.minusSeconds(1), KEY))
                 .isEqualTo(Verdict.MISMATCH_WITH_ACCESS_KEY);
     }
 
     @Test
-    void a_token_signed_with_another_key_is_malformed() {
+    void aTokenSignedWithAnotherKeyIsMalformed() {
         byte[] otherKey = "another-key-another-key-another!!".getBytes(StandardCharsets.UTF_8);
         assertThat(EmbeddedSecurityToken.verify(token, "STS.abc123", EXPIRATION.minusSeconds(1), otherKey))
                 .isEqualTo(Verdict.MALFORMED);
     }
 
     @Test
-    void a_tampered_payload_is_malformed() {
+    void aTamperedPayloadIsMalformed() {
         // Re-encode the payload with a later expiration but keep the original MAC.
         int dot = token.lastIndexOf('.');
         String payload = new String(Base64.getDecoder().decode(token.substring(4, dot)), StandardCharsets.UTF_8);
@@ -59,7 +59,7 @@ class EmbeddedSecurityTokenTest {
     }
 
     @Test
-    void garbage_is_malformed_and_never_throws() {
+    void garbageIsMalformedAndNeverThrows() {
         for (String bad : new String[]{null, "", "CAIS", "CAIS.", "CAISnot-base64!.abc", "XXXX" + token.substring(4),
                 token.substring(0, token.length() - 4), token + "x", token.replace('.', '#')}) {
             assertThat(EmbeddedSecurityToken.verify(bad, "STS.abc123", EXPIRATION.minusSeconds(1), KEY))
@@ -68,7 +68,7 @@ class EmbeddedSecurityTokenTest {
     }
 
     @Test
-    void a_token_looks_like_a_real_one() {
+    void aTokenLooksLikeARealOne() {
         assertThat(token).startsWith("CAIS");
         assertThat(token.length()).isBetween(900, 1200);
     }

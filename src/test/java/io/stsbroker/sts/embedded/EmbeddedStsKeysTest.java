@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class EmbeddedStsKeysTest {
 
     @Test
-    void unset_keys_are_random_and_differ_between_instances() {
+    void unsetKeysAreRandomAndDifferBetweenInstances() {
         EmbeddedStsKeys a = new EmbeddedStsKeys(Optional.empty(), Optional.empty(), Optional.empty(), new SecureRandom());
         EmbeddedStsKeys b = new EmbeddedStsKeys(Optional.empty(), Optional.empty(), Optional.empty(), new SecureRandom());
         assertThat(a.accessKeyId()).startsWith("LTAI").hasSize(24).isNotEqualTo(b.accessKeyId());
@@ -22,7 +22,7 @@ class EmbeddedStsKeysTest {
     }
 
     @Test
-    void configured_keys_are_used_as_given() {
+    void configuredKeysAreUsedAsGiven() {
         byte[] key = new byte[24];
         new SecureRandom().nextBytes(key);
         EmbeddedStsKeys keys = new EmbeddedStsKeys(Optional.of("LTAIdev"), Optional.of("devsecret"),
@@ -33,26 +33,26 @@ class EmbeddedStsKeysTest {
     }
 
     @Test
-    void a_token_key_that_is_not_base64_is_used_as_text() {
+    void aTokenKeyThatIsNotBase64IsUsedAsText() {
         assertThat(EmbeddedStsKeys.decodeTokenKey("a plain text key of some length"))
                 .isEqualTo("a plain text key of some length".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
-    void a_short_token_key_is_refused_without_quoting_it() {
+    void aShortTokenKeyIsRefusedWithoutQuotingIt() {
         assertThatThrownBy(() -> EmbeddedStsKeys.decodeTokenKey("short!"))
                 .hasMessageContaining("broker.embedded-sts.token-key")
                 .hasMessageNotContaining("short!");
     }
 
     @Test
-    void to_string_hides_the_secret_and_the_token_key() {
+    void toStringHidesTheSecretAndTheTokenKey() {
         EmbeddedStsKeys keys = EmbeddedStsKeys.of("LTAIdev", "devsecret-value", new byte[32]);
         assertThat(keys.toString()).contains("LTAIdev").doesNotContain("devsecret-value");
     }
 
     @Test
-    void token_key_is_a_defensive_copy() {
+    void tokenKeyIsADefensiveCopy() {
         EmbeddedStsKeys keys = EmbeddedStsKeys.of("LTAIdev", "devsecret", new byte[32]);
         keys.tokenKey()[0] = 1;
         assertThat(keys.tokenKey()[0]).isZero();

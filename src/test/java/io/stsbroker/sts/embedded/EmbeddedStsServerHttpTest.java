@@ -38,14 +38,14 @@ class EmbeddedStsServerHttpTest {
     }
 
     @Test
-    void the_server_listens_on_loopback_on_a_free_port_in_tests() {
+    void theServerListensOnLoopbackOnAFreePortInTests() {
         assertThat(server.isRunning()).isTrue();
         assertThat(server.actualPort()).isPositive();
         assertThat(server.baseUrl()).isEqualTo("http://127.0.0.1:" + server.actualPort());
     }
 
     @Test
-    void a_signed_get_is_answered_with_credentials() throws Exception {
+    void aSignedGetIsAnsweredWithCredentials() throws Exception {
         HttpResponse<String> response = SignedRequests.send("GET", server.baseUrl(),
                 SignedRequests.signedQuery("GET", params(), keys.accessKeySecret()));
         assertThat(response.statusCode()).isEqualTo(200);
@@ -54,7 +54,7 @@ class EmbeddedStsServerHttpTest {
     }
 
     @Test
-    void a_post_with_a_form_body_is_answered_with_credentials() throws Exception {
+    void aPostWithAFormBodyIsAnsweredWithCredentials() throws Exception {
         Map<String, String> p = params();
         p.put("Signature", RpcSignature.sign("POST", p, keys.accessKeySecret()));
         String form = RpcSignature.canonicalQuery(p) + "&Signature=" + RpcSignature.percentEncode(p.get("Signature"));
@@ -63,7 +63,7 @@ class EmbeddedStsServerHttpTest {
     }
 
     @Test
-    void the_same_signed_request_sent_twice_is_refused_as_a_replay() throws Exception {
+    void theSameSignedRequestSentTwiceIsRefusedAsAReplay() throws Exception {
         String query = SignedRequests.signedQuery("POST", params(), keys.accessKeySecret());
         assertThat(SignedRequests.send("POST", server.baseUrl(), query).statusCode()).isEqualTo(200);
         HttpResponse<String> replay = SignedRequests.send("POST", server.baseUrl(), query);
@@ -74,7 +74,7 @@ class EmbeddedStsServerHttpTest {
     }
 
     @Test
-    void a_maximal_policy_fits_in_the_request_line() throws Exception {
+    void aMaximalPolicyFitsInTheRequestLine() throws Exception {
         Map<String, String> p = params();
         // 2048 characters that all need percent-encoding: about 6 KB on the request line.
         String policy = "{\"a\":\"" + "é".repeat(2048 - 8) + "\"}";
@@ -85,21 +85,21 @@ class EmbeddedStsServerHttpTest {
     }
 
     @Test
-    void a_badly_encoded_query_is_a_400_sts_error() throws Exception {
+    void aBadlyEncodedQueryIsA400StsError() throws Exception {
         long calls = counters.callCount();
         assertThat(SignedRequests.sendRaw(server.actualPort(), "GET /?Action=%zz HTTP/1.1")).isEqualTo(400);
         assertThat(counters.callCount()).isEqualTo(calls + 1);
     }
 
     @Test
-    void other_methods_are_refused_with_405() throws Exception {
+    void otherMethodsAreRefusedWith405() throws Exception {
         HttpResponse<String> response = SignedRequests.send("PUT", server.baseUrl(),
                 SignedRequests.signedQuery("PUT", params(), keys.accessKeySecret()));
         assertThat(response.statusCode()).isEqualTo(405);
     }
 
     @Test
-    void every_answer_is_counted_and_only_successes_are_issued() throws Exception {
+    void everyAnswerIsCountedAndOnlySuccessesAreIssued() throws Exception {
         long calls = counters.callCount();
         long issued = counters.issuedCount();
         SignedRequests.send("POST", server.baseUrl(), SignedRequests.signedQuery("POST", params(), keys.accessKeySecret()));
@@ -109,7 +109,7 @@ class EmbeddedStsServerHttpTest {
     }
 
     @Test
-    void the_query_wins_over_the_form_body() throws Exception {
+    void theQueryWinsOverTheFormBody() throws Exception {
         Map<String, String> p = new HashMap<>(params());
         String query = SignedRequests.signedQuery("POST", p, keys.accessKeySecret());
         // The same names in the body with other values must not change what was verified.

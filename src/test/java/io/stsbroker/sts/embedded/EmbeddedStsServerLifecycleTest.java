@@ -46,7 +46,7 @@ class EmbeddedStsServerLifecycleTest {
     }
 
     @Test
-    void a_taken_port_fails_start_up_naming_the_port_property() {
+    void aTakenPortFailsStartUpNamingThePortProperty() {
         int taken = running.actualPort();
         assertThatThrownBy(() -> wired(second).start(taken))
                 .isInstanceOf(IllegalStateException.class)
@@ -56,7 +56,7 @@ class EmbeddedStsServerLifecycleTest {
     }
 
     @Test
-    void stop_releases_the_port_so_a_reload_can_bind_it_again() throws Exception {
+    void stopReleasesThePortSoAReloadCanBindItAgain() throws Exception {
         wired(second).start(0);
         int port = second.actualPort();
         second.stop();
@@ -67,7 +67,7 @@ class EmbeddedStsServerLifecycleTest {
     }
 
     @Test
-    void a_stopped_server_has_no_port() {
+    void aStoppedServerHasNoPort() {
         assertThatThrownBy(wired(second)::actualPort).isInstanceOf(IllegalStateException.class);
     }
 }

@@ -53,7 +53,7 @@ class OfficialSdkWireCompatibilityTest {
     }
 
     @Test
-    void official_sdk_gets_credentials_that_verify() throws Exception {
+    void officialSdkGetsCredentialsThatVerify() throws Exception {
         long issuedBefore = counters.issuedCount();
         AssumeRoleResponseBody body = sdk(keys.accessKeyId(), keys.accessKeySecret())
                 .assumeRole(request(ROLE, 1800)).getBody();
@@ -71,7 +71,7 @@ class OfficialSdkWireCompatibilityTest {
     }
 
     @Test
-    void official_sdk_with_a_wrong_secret_gets_signature_does_not_match() {
+    void officialSdkWithAWrongSecretGetsSignatureDoesNotMatch() {
         assertThatThrownBy(() -> sdk(keys.accessKeyId(), "wrong-secret").assumeRole(request(ROLE, 3600)))
                 .isInstanceOfSatisfying(TeaException.class, e -> {
                     assertThat(e.getCode()).isEqualTo("SignatureDoesNotMatch");
@@ -80,7 +80,7 @@ class OfficialSdkWireCompatibilityTest {
     }
 
     @Test
-    void official_sdk_with_an_unknown_key_gets_access_key_not_found() {
+    void officialSdkWithAnUnknownKeyGetsAccessKeyNotFound() {
         assertThatThrownBy(() -> sdk("LTAIunknownkey", keys.accessKeySecret()).assumeRole(request(ROLE, 3600)))
                 .isInstanceOfSatisfying(TeaException.class, e -> {
                     assertThat(e.getCode()).isEqualTo("InvalidAccessKeyId.NotFound");
@@ -89,7 +89,7 @@ class OfficialSdkWireCompatibilityTest {
     }
 
     @Test
-    void official_sdk_with_a_malformed_role_arn_gets_invalid_role_arn() {
+    void officialSdkWithAMalformedRoleArnGetsInvalidRoleArn() {
         assertThatThrownBy(() -> sdk(keys.accessKeyId(), keys.accessKeySecret())
                 .assumeRole(request("arn:aws:iam::123:role/x", 3600)))
                 .isInstanceOfSatisfying(TeaException.class,
@@ -97,7 +97,7 @@ class OfficialSdkWireCompatibilityTest {
     }
 
     @Test
-    void official_sdk_with_an_out_of_range_duration_gets_invalid_duration() {
+    void officialSdkWithAnOutOfRangeDurationGetsInvalidDuration() {
         assertThatThrownBy(() -> sdk(keys.accessKeyId(), keys.accessKeySecret()).assumeRole(request(ROLE, 60)))
                 .isInstanceOfSatisfying(TeaException.class,
                         e -> assertThat(e.getCode()).isEqualTo("InvalidParameter.DurationSeconds"));

@@ -23,7 +23,7 @@ class BrokerClientTest {
     Path dir;
 
     @Test
-    void build_withoutAUrl_failsNamingTheVariableAndBuilderMethod() {
+    void buildWithoutAUrlFailsNamingTheVariableAndBuilderMethod() {
         assertThatThrownBy(() -> BrokerClient.builder().environment(Map.<String, String>of()::get).token("t").build())
                 .isInstanceOf(BrokerConfigurationException.class)
                 .hasMessageContaining("STS_BROKER_URL")
@@ -31,7 +31,7 @@ class BrokerClientTest {
     }
 
     @Test
-    void build_readsUrlAndTokenFromTheInjectedEnvironment() {
+    void buildReadsUrlAndTokenFromTheInjectedEnvironment() {
         Map<String, String> env = Map.of("STS_BROKER_URL", "https://sts-broker.example.com/prefix",
                 "STS_BROKER_TOKEN", "env-token");
 
@@ -43,7 +43,7 @@ class BrokerClientTest {
     }
 
     @Test
-    void build_rejectsUnusableUrlsNamingTheSource() {
+    void buildRejectsUnusableUrlsNamingTheSource() {
         for (String url : List.of("ftp://x", "https://user:pw@x", "https://x/?a=1", "sts-broker:8080", "https://")) {
             assertThatThrownBy(() -> BrokerClient.builder().environment(Map.of("STS_BROKER_URL", url)::get).token("t").build())
                     .as(url)
@@ -53,14 +53,14 @@ class BrokerClientTest {
     }
 
     @Test
-    void build_rejectingAUrlWithAPassword_doesNotQuoteThePassword() {
+    void buildRejectingAUrlWithAPasswordDoesNotQuoteThePassword() {
         assertThatThrownBy(() -> BrokerClient.builder().baseUrl("https://admin:hunter2@b.example").token("t").build())
                 .hasMessageContaining("https://***@b.example")
                 .hasMessageNotContaining("hunter2");
     }
 
     @Test
-    void credentialsPath_encodesTheRoleAsOnePathSegment() {
+    void credentialsPathEncodesTheRoleAsOnePathSegment() {
         assertThat(BrokerClient.credentialsPath("search-reader")).isEqualTo("v1/credentials/search-reader");
         assertThat(BrokerClient.credentialsPath("a b/../c")).isEqualTo("v1/credentials/a%20b%2F..%2Fc");
         assertThatThrownBy(() -> BrokerClient.credentialsPath(" ")).isInstanceOf(IllegalArgumentException.class);
@@ -68,7 +68,7 @@ class BrokerClientTest {
     }
 
     @Test
-    void request_carriesTheCurrentTokenFromTheFileEachTime() throws Exception {
+    void requestCarriesTheCurrentTokenFromTheFileEachTime() throws Exception {
         Path token = Files.writeString(dir.resolve("token"), "jwt-1");
         BrokerHttp http = new BrokerHttp(HttpClient.newHttpClient(), URI.create("https://b.example/gw/"),
                 TokenSource.ofFile(token), Duration.ofSeconds(3));
@@ -86,7 +86,7 @@ class BrokerClientTest {
     }
 
     @Test
-    void unreachableBroker_isRetriedThenReportedAsUnavailable() throws Exception {
+    void unreachableBrokerIsRetriedThenReportedAsUnavailable() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();

@@ -56,7 +56,7 @@ class BrokerCredentialsTest {
     }
 
     @Test
-    void firstCall_fetchesAndLaterCallsAreServedFromCache() {
+    void firstCallFetchesAndLaterCallsAreServedFromCache() {
         try (BrokerCredentials credentials = credentials()) {
             TemporaryCredentials first = credentials.credentials();
             clock.advance(Duration.ofMinutes(30));
@@ -67,7 +67,7 @@ class BrokerCredentialsTest {
     }
 
     @Test
-    void backgroundRefresh_startsOnlyOnceLessThan18MinutesAreLeft() {
+    void backgroundRefreshStartsOnlyOnceLessThan18MinutesAreLeft() {
         try (BrokerCredentials credentials = credentials()) {
             TemporaryCredentials first = credentials.credentials();
 
@@ -83,7 +83,7 @@ class BrokerCredentialsTest {
     }
 
     @Test
-    void jitter_movesEachRefreshPointLaterWithinTheJitterWindow() {
+    void jitterMovesEachRefreshPointLaterWithinTheJitterWindow() {
         try (BrokerCredentials credentials = BrokerCredentials.builder(fetcher, "r").clock(clock)
                 .executor(Runnable::run).random(() -> 0.5).build()) {
             TemporaryCredentials first = credentials.credentials();
@@ -99,7 +99,7 @@ class BrokerCredentialsTest {
     }
 
     @Test
-    void credentialWith16MinutesOrLessLeft_isNeverHandedOut() {
+    void credentialWith16MinutesOrLessLeftIsNeverHandedOut() {
         try (BrokerCredentials credentials = credentials()) {
             TemporaryCredentials first = credentials.credentials();
             next = () -> {
@@ -118,7 +118,7 @@ class BrokerCredentialsTest {
     }
 
     @Test
-    void brokerDown_cachedCredentialIsServedUntilTheFloorThenTheFailureSurfaces() {
+    void brokerDownCachedCredentialIsServedUntilTheFloorThenTheFailureSurfaces() {
         try (BrokerCredentials credentials = credentials()) {
             TemporaryCredentials first = credentials.credentials();
             next = () -> {
@@ -138,7 +138,7 @@ class BrokerCredentialsTest {
     }
 
     @Test
-    void failedBackgroundRefresh_isRetriedOnlyAfterTheRetryInterval() {
+    void failedBackgroundRefreshIsRetriedOnlyAfterTheRetryInterval() {
         try (BrokerCredentials credentials = credentials()) {
             TemporaryCredentials first = credentials.credentials();
             next = () -> {
@@ -160,7 +160,7 @@ class BrokerCredentialsTest {
     }
 
     @Test
-    void freshCredentialWithTooLittleLeft_isRefusedNamingClockSkew() {
+    void freshCredentialWithTooLittleLeftIsRefusedNamingClockSkew() {
         next = () -> new TemporaryCredentials("STS.short", "s", "t", clock.instant().plus(Duration.ofMinutes(15)));
         try (BrokerCredentials credentials = credentials()) {
             assertThatThrownBy(credentials::credentials)
@@ -171,7 +171,7 @@ class BrokerCredentialsTest {
     }
 
     @Test
-    void concurrentCallersOnAnEmptyCache_shareOneFetch() throws Exception {
+    void concurrentCallersOnAnEmptyCacheShareOneFetch() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         next = () -> {
             await(release);
@@ -194,7 +194,7 @@ class BrokerCredentialsTest {
     }
 
     @Test
-    void callerPastTheFloor_joinsTheBackgroundRefreshAlreadyRunning() throws Exception {
+    void callerPastTheFloorJoinsTheBackgroundRefreshAlreadyRunning() throws Exception {
         List<Runnable> queued = new ArrayList<>();
         try (BrokerCredentials credentials = BrokerCredentials.builder(fetcher, "r").clock(clock)
                 .executor(queued::add).random(() -> 0.0).build()) {
@@ -212,7 +212,7 @@ class BrokerCredentialsTest {
     }
 
     @Test
-    void backgroundRefresh_runsOnTheOwnDaemonThreadAndCloseEndsIt() throws Exception {
+    void backgroundRefreshRunsOnTheOwnDaemonThreadAndCloseEndsIt() throws Exception {
         List<Thread> fetchThreads = new ArrayList<>();
         CountDownLatch refreshed = new CountDownLatch(2);
         next = () -> {
@@ -239,7 +239,7 @@ class BrokerCredentialsTest {
     }
 
     @Test
-    void close_releasesACallerWaitingOnARefreshThatWillNeverRun() throws Exception {
+    void closeReleasesACallerWaitingOnARefreshThatWillNeverRun() throws Exception {
         List<Runnable> dropped = new ArrayList<>();
         BrokerCredentials credentials = BrokerCredentials.builder(fetcher, "r").clock(clock)
                 .executor(dropped::add).random(() -> 0.0).build();

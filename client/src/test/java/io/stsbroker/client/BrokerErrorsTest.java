@@ -36,7 +36,7 @@ class BrokerErrorsTest {
     }
 
     @Test
-    void unauthorized_namesTheTokenSourceNeverTheToken() {
+    void unauthorizedNamesTheTokenSourceNeverTheToken() {
         BrokerException e = error(response(401,
                 "{\"code\":\"Unauthorized\",\"message\":\"token expired\",\"requestId\":\"req-401\"}",
                 "WWW-Authenticate", "Bearer"));
@@ -52,7 +52,7 @@ class BrokerErrorsTest {
     }
 
     @Test
-    void forbidden_saysWhichIdentityToGrantTheRoleTo() {
+    void forbiddenSaysWhichIdentityToGrantTheRoleTo() {
         BrokerException e = error(response(403,
                 "{\"code\":\"Forbidden\",\"message\":\"role not allowed\",\"requestId\":\"req-403\"}"));
 
@@ -65,7 +65,7 @@ class BrokerErrorsTest {
     }
 
     @Test
-    void forbidden_whenTheIdentityCannotBeLearnt_pointsAtTheTokenSource() {
+    void forbiddenWhenTheIdentityCannotBeLearntPointsAtTheTokenSource() {
         ErrorContext noStatus = new ErrorContext("fetch credentials for role 'r'", "r", SOURCE, () -> {
             throw new BrokerUnavailableException("down", BrokerError.client(BrokerError.CLIENT_NETWORK, "down"), null, null);
         });
@@ -77,7 +77,7 @@ class BrokerErrorsTest {
     }
 
     @Test
-    void upstreamError_carriesStsCodeAndPointsAtTheBrokerSide() {
+    void upstreamErrorCarriesStsCodeAndPointsAtTheBrokerSide() {
         BrokerException e = error(response(502, "{\"code\":\"UpstreamError\",\"message\":\"STS refused\","
                 + "\"requestId\":\"req-502\",\"upstreamCode\":\"NoPermission\"}"));
 
@@ -88,7 +88,7 @@ class BrokerErrorsTest {
     }
 
     @Test
-    void throttling_isRetryableWithTheBrokersRetryAfter() {
+    void throttlingIsRetryableWithTheBrokersRetryAfter() {
         BrokerException e = error(response(429, "{\"code\":\"Throttling\",\"message\":\"slow down\",\"requestId\":\"r\"}",
                 "Retry-After", "2"));
 
@@ -99,7 +99,7 @@ class BrokerErrorsTest {
     }
 
     @Test
-    void upstreamUnavailable_isRetryable() {
+    void upstreamUnavailableIsRetryable() {
         BrokerException e = error(response(503, "{\"code\":\"UpstreamUnavailable\",\"message\":\"STS timed out\"}",
                 "retry-after", "5"));
 
@@ -108,7 +108,7 @@ class BrokerErrorsTest {
     }
 
     @Test
-    void badRequest_isPermanentAndQuotesTheBroker() {
+    void badRequestIsPermanentAndQuotesTheBroker() {
         BrokerException e = error(response(400, "{\"code\":\"InvalidParameter\",\"message\":\"bad role name\",\"requestId\":\"q\"}"));
 
         assertThat(e).isExactlyInstanceOf(BrokerException.class);
@@ -117,7 +117,7 @@ class BrokerErrorsTest {
     }
 
     @Test
-    void nonJsonBody_stillYieldsStatusAndRequestIdFromTheHeader() {
+    void nonJsonBodyStillYieldsStatusAndRequestIdFromTheHeader() {
         BrokerException e = error(response(404, "<html>nginx</html>", "X-Request-Id", "hdr-id"));
 
         assertThat(e.code()).isEqualTo("Http404");
@@ -126,7 +126,7 @@ class BrokerErrorsTest {
     }
 
     @Test
-    void brokerMessages_areFlattenedAndCut() {
+    void brokerMessagesAreFlattenedAndCut() {
         String longMessage = "line1\nline2 " + "x".repeat(500);
         BrokerException e = error(response(400, "{\"code\":\"InvalidParameter\",\"message\":" + io.stsbroker.client.internal.Json.quote(longMessage) + "}"));
 

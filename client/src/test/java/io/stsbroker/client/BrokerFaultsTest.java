@@ -54,7 +54,7 @@ class BrokerFaultsTest {
     // ---- 1. deadlines ----------------------------------------------------------------------
 
     @Test
-    void stalledBody_endsTheCallAtTheRequestTimeout() throws IOException {
+    void stalledBodyEndsTheCallAtTheRequestTimeout() throws IOException {
         BrokerClient client = client().requestTimeout(Duration.ofMillis(500)).build();
         broker.behave(broker.stallBody());
 
@@ -67,7 +67,7 @@ class BrokerFaultsTest {
     }
 
     @Test
-    void floodedBody_isCutAndRefusedWithoutReadingItAll() throws IOException {
+    void floodedBodyIsCutAndRefusedWithoutReadingItAll() throws IOException {
         BrokerClient client = client().build();
         broker.behave(FakeBroker.flood());
 
@@ -78,7 +78,7 @@ class BrokerFaultsTest {
     }
 
     @Test
-    void waitForAFetchStartedByAnotherCaller_endsAtMaxWait() throws Exception {
+    void waitForAFetchStartedByAnotherCallerEndsAtMaxWait() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
         CredentialsFetcher stuck = role -> {
@@ -122,7 +122,7 @@ class BrokerFaultsTest {
 
     @ParameterizedTest
     @MethodSource("failures")
-    void failingBroker_manyThreadsAskingAgainAndAgain_causeAFewRequestsPerSecondAtMost(FakeBroker.Behaviour failure)
+    void failingBrokerManyThreadsAskingAgainAndAgainCauseAFewRequestsPerSecondAtMost(FakeBroker.Behaviour failure)
             throws Exception {
         BrokerClient client = client().build();
         broker.behave(failure);
@@ -141,7 +141,7 @@ class BrokerFaultsTest {
     }
 
     @Test
-    void retryAfterAboveTheRetryCap_isHonouredByLaterCalls() throws Exception {
+    void retryAfterAboveTheRetryCapIsHonouredByLaterCalls() throws Exception {
         BrokerClient client = client().build();
         broker.behave(FakeBroker.json(429, Map.of("Retry-After", "60"), "{\"code\":\"Throttling\"}"));
         catchThrowableOfType(BrokerUnavailableException.class, () -> client.fetch("search-reader"));
@@ -160,7 +160,7 @@ class BrokerFaultsTest {
     }
 
     @Test
-    void loopOnAnUngrantedRole_sendsOneRequestAndOneIdentityLookUp() throws Exception {
+    void loopOnAnUngrantedRoleSendsOneRequestAndOneIdentityLookUp() throws Exception {
         BrokerClient client = client().build();
         broker.behave((head, out) -> (head.startsWith("GET /api/v1/status")
                 ? FakeBroker.json(200, Map.of(), "{\"status\":\"UP\",\"caller\":\"apikey:dev\"}")
@@ -176,7 +176,7 @@ class BrokerFaultsTest {
     }
 
     @Test
-    void backoffAfterFailuresInARow_doublesUpToTheCap() throws Exception {
+    void backoffAfterFailuresInARowDoublesUpToTheCap() throws Exception {
         BrokerClient client = client().maxFailureBackoff(Duration.ofSeconds(4)).build();
         broker.behave(FakeBroker.json(500, Map.of(), "{}"));
         List<Integer> waits = new ArrayList<>();
@@ -219,7 +219,7 @@ class BrokerFaultsTest {
     // ---- 7. clear text and proxies -----------------------------------------------------------
 
     @Test
-    void plainHttpToAnotherHost_isRefusedUnlessAllowedExplicitly() {
+    void plainHttpToAnotherHostIsRefusedUnlessAllowedExplicitly() {
         assertThatThrownBy(() -> BrokerClient.builder().environment(name -> null).baseUrl("http://sts-broker.internal")
                 .token("t").build())
                 .isInstanceOf(BrokerConfigurationException.class)
@@ -238,7 +238,7 @@ class BrokerFaultsTest {
     }
 
     @Test
-    void jvmWideProxy_isNotUsedForTheBearerToken_butAProxyGivenToTheClientIs() throws Exception {
+    void jvmWideProxyIsNotUsedForTheBearerTokenButAProxyGivenToTheClientIs() throws Exception {
         try (FakeBroker proxy = new FakeBroker()) {
             ProxySelector toTheFake = fixed(new InetSocketAddress("127.0.0.1", proxy.port()));
             ProxySelector previous = ProxySelector.getDefault();
@@ -260,7 +260,7 @@ class BrokerFaultsTest {
     }
 
     @Test
-    void proxyNamedInTheEnvironment_isUsed_andAMalformedOneIsRefused() throws Exception {
+    void proxyNamedInTheEnvironmentIsUsedAndAMalformedOneIsRefused() throws Exception {
         try (FakeBroker proxy = new FakeBroker()) {
             client().build(); // starts the broker
             BrokerClient client = BrokerClient.builder().environment(Map.of("STS_BROKER_PROXY", "127.0.0.1:" + proxy.port())::get)
@@ -293,7 +293,7 @@ class BrokerFaultsTest {
     // ---- 8. broker text ------------------------------------------------------------------------
 
     @Test
-    void brokerMessage_isBoundedOnOneLineAndNeverCarriesTheToken() throws Exception {
+    void brokerMessageIsBoundedOnOneLineAndNeverCarriesTheToken() throws Exception {
         BrokerClient client = client().retryPolicy(RetryPolicy.NONE).build();
         String hostile = "echo: Authorization: Bearer " + TOKEN + "\nINFO forged line\u2028\u001b[31mred\u202e"
                 + "x".repeat(5000);
@@ -309,7 +309,7 @@ class BrokerFaultsTest {
     }
 
     @Test
-    void tokenEchoedWithoutBearerPrefix_isRedactedToo() throws Exception {
+    void tokenEchoedWithoutBearerPrefixIsRedactedToo() throws Exception {
         BrokerClient client = client().retryPolicy(RetryPolicy.NONE).token("plain-api-key-123").build();
         broker.behave(FakeBroker.json(401, Map.of(), "{\"code\":\"Unauthorized\",\"message\":\"bad key plain-api-key-123\"}"));
 
@@ -319,7 +319,7 @@ class BrokerFaultsTest {
     }
 
     @Test
-    void credentialFieldsOutsideTheirCharacterSet_areRefused() throws Exception {
+    void credentialFieldsOutsideTheirCharacterSetAreRefused() throws Exception {
         BrokerClient client = client().build();
         Map<String, String> bad = Map.of("accessKeyId", "STS.a\\u0007b", "accessKeySecret", "s e",
                 "securityToken", "CAIS\\nx", "role", "r\\u001b[0m");

@@ -15,7 +15,7 @@ class BrokerResponsesTest {
             + "\"roleArn\":\"acs:ram::1234567890123456:role/search-reader\",\"sessionName\":\"search.indexer-1a2b3c4d\"}";
 
     @Test
-    void credentialsBody_isReadIntoTheValueType() {
+    void credentialsBodyIsReadIntoTheValueType() {
         TemporaryCredentials credentials = BrokerResponses.credentials(new BrokerResponse(200, Map.of(), BODY));
 
         assertThat(credentials).isEqualTo(new TemporaryCredentials("STS.abc", "sek", "tok",
@@ -24,7 +24,7 @@ class BrokerResponsesTest {
     }
 
     @Test
-    void credentialsBodyMissingAField_failsWithoutQuotingTheBody() {
+    void credentialsBodyMissingAFieldFailsWithoutQuotingTheBody() {
         String body = "{\"accessKeyId\":\"STS.abc\",\"accessKeySecret\":\"very-secret\",\"expiration\":\"2026-11-27T12:00:00Z\"}";
 
         assertThatThrownBy(() -> BrokerResponses.credentials(new BrokerResponse(200, Map.of("X-Request-Id", List.of("r1")), body)))
@@ -36,7 +36,7 @@ class BrokerResponsesTest {
     }
 
     @Test
-    void credentialsBodyWithABadExpiration_isMalformed() {
+    void credentialsBodyWithABadExpirationIsMalformed() {
         String body = BODY.replace("2026-11-27T12:00:00Z", "tomorrow");
 
         assertThatThrownBy(() -> BrokerResponses.credentials(new BrokerResponse(200, Map.of(), body)))
@@ -44,14 +44,14 @@ class BrokerResponsesTest {
     }
 
     @Test
-    void nonJsonCredentialsBody_failsWithoutQuotingIt() {
+    void nonJsonCredentialsBodyFailsWithoutQuotingIt() {
         assertThatThrownBy(() -> BrokerResponses.credentials(new BrokerResponse(200, Map.of(), "secret-ish text")))
                 .isInstanceOf(BrokerException.class)
                 .hasMessageNotContaining("secret-ish");
     }
 
     @Test
-    void statusBody_namesTheCaller() {
+    void statusBodyNamesTheCaller() {
         BrokerStatus status = BrokerResponses.status(new BrokerResponse(200, Map.of(),
                 "{\"status\":\"UP\",\"caller\":\"apikey:dev\",\"provider\":\"embedded\",\"version\":\"0.1.0-SNAPSHOT\"}"));
 
@@ -59,7 +59,7 @@ class BrokerResponsesTest {
     }
 
     @Test
-    void responseToString_neverPrintsTheBody() {
+    void responseToStringNeverPrintsTheBody() {
         assertThat(new BrokerResponse(200, Map.of(), BODY).toString()).doesNotContain("sek", "tok");
     }
 }

@@ -19,7 +19,7 @@ class CredentialsRequestTest {
     }
 
     @Test
-    void fetch_withDurationAndPolicy_postsTheDocumentedBody() throws Exception {
+    void fetchWithDurationAndPolicyPostsTheDocumentedBody() throws Exception {
         try (FakeBroker broker = new FakeBroker()) {
             TemporaryCredentials c = client(broker).fetch(CredentialsRequest.of("search-reader")
                     .withDuration(Duration.ofMinutes(45)).withPolicy(POLICY));
@@ -35,7 +35,7 @@ class CredentialsRequestTest {
     }
 
     @Test
-    void fetch_withOnlyADuration_sendsNoPolicyField() throws Exception {
+    void fetchWithOnlyADurationSendsNoPolicyField() throws Exception {
         try (FakeBroker broker = new FakeBroker()) {
             client(broker).fetch(CredentialsRequest.of("r").withDuration(Duration.ofSeconds(2400)));
 
@@ -44,7 +44,7 @@ class CredentialsRequestTest {
     }
 
     @Test
-    void fetch_withoutOptions_isThePlainGet() throws Exception {
+    void fetchWithoutOptionsIsThePlainGet() throws Exception {
         try (FakeBroker broker = new FakeBroker()) {
             client(broker).fetch(CredentialsRequest.of("search reader"));
 
@@ -53,7 +53,7 @@ class CredentialsRequestTest {
     }
 
     @Test
-    void fetch_refusedAsInvalid_isABrokerExceptionWithTheBrokersCode() throws Exception {
+    void fetchRefusedAsInvalidIsABrokerExceptionWithTheBrokersCode() throws Exception {
         try (FakeBroker broker = new FakeBroker()) {
             broker.behave(FakeBroker.json(400, Map.of(), "{\"code\":\"InvalidParameter\",\"message\":\"durationSeconds must"
                     + " exceed 1800\",\"requestId\":\"r-1\"}"));
@@ -66,7 +66,7 @@ class CredentialsRequestTest {
     }
 
     @Test
-    void aRefusedRequest_doesNotHoldBackTheSameRoleAskedDifferently() throws Exception {
+    void aRefusedRequestDoesNotHoldBackTheSameRoleAskedDifferently() throws Exception {
         try (FakeBroker broker = new FakeBroker()) {
             BrokerClient client = client(broker);
             broker.behave(FakeBroker.json(400, Map.of(), "{\"code\":\"InvalidParameter\"}"));
@@ -81,7 +81,7 @@ class CredentialsRequestTest {
     }
 
     @Test
-    void request_rejectsDurationsThatAreNotWholePositiveSecondsAndBlankPolicies() {
+    void requestRejectsDurationsThatAreNotWholePositiveSecondsAndBlankPolicies() {
         CredentialsRequest r = CredentialsRequest.of("r");
         assertThatThrownBy(() -> r.withDuration(Duration.ZERO)).hasMessageContaining("positive whole number of seconds");
         assertThatThrownBy(() -> r.withDuration(Duration.ofMillis(1500))).hasMessageContaining("positive whole number of seconds");

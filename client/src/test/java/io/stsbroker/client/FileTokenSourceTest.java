@@ -16,7 +16,7 @@ class FileTokenSourceTest {
     Path dir;
 
     @Test
-    void rewrittenTokenFile_isPickedUpOnTheNextCall() throws Exception {
+    void rewrittenTokenFileIsPickedUpOnTheNextCall() throws Exception {
         Path file = Files.writeString(dir.resolve("token"), "token-one");
         TokenSource source = TokenSource.ofFile(file);
         assertThat(source.token()).isEqualTo("token-one");
@@ -28,7 +28,7 @@ class FileTokenSourceTest {
     }
 
     @Test
-    void kubeletStyleSymlinkSwap_isPickedUpOnTheNextCall() throws Exception {
+    void kubeletStyleSymlinkSwapIsPickedUpOnTheNextCall() throws Exception {
         // The kubelet writes a new ..data directory and swaps a symlink to it atomically.
         Path first = Files.createDirectory(dir.resolve("..2026_11_27_1"));
         Files.writeString(first.resolve("token"), "rotated-0");
@@ -46,7 +46,7 @@ class FileTokenSourceTest {
     }
 
     @Test
-    void missingFile_failsNamingThePathAndTheVariable() {
+    void missingFileFailsNamingThePathAndTheVariable() {
         Path missing = dir.resolve("absent");
 
         assertThatThrownBy(() -> TokenSource.ofFile(missing).token())
@@ -56,7 +56,7 @@ class FileTokenSourceTest {
     }
 
     @Test
-    void emptyFile_failsNamingTheFile() throws Exception {
+    void emptyFileFailsNamingTheFile() throws Exception {
         Path file = Files.writeString(dir.resolve("token"), " \n");
 
         assertThatThrownBy(() -> TokenSource.ofFile(file).token())
@@ -65,14 +65,14 @@ class FileTokenSourceTest {
     }
 
     @Test
-    void oversizedFile_isRefused() throws Exception {
+    void oversizedFileIsRefused() throws Exception {
         Path file = Files.writeString(dir.resolve("token"), "x".repeat(70_000));
 
         assertThatThrownBy(() -> TokenSource.ofFile(file).token()).hasMessageContaining("larger than");
     }
 
     @Test
-    void fifo_isRefusedWithoutBlocking() throws Exception {
+    void fifoIsRefusedWithoutBlocking() throws Exception {
         Path fifo = dir.resolve("token-fifo");
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
         assertThat(mkfifo.waitFor()).isZero();
@@ -84,7 +84,7 @@ class FileTokenSourceTest {
     }
 
     @Test
-    void endlessDevice_isRefusedWithoutReadingIt() {
+    void endlessDeviceIsRefusedWithoutReadingIt() {
         TokenSource source = TokenSource.ofFile(Path.of("/dev/zero"));
 
         assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () ->
@@ -93,7 +93,7 @@ class FileTokenSourceTest {
     }
 
     @Test
-    void symlinkToAFifo_isRefusedToo() throws Exception {
+    void symlinkToAFifoIsRefusedToo() throws Exception {
         Path fifo = dir.resolve("real-fifo");
         assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
         Path link = Files.createSymbolicLink(dir.resolve("token"), fifo);

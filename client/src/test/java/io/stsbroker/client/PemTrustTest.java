@@ -42,7 +42,7 @@ class PemTrustTest {
     }
 
     @Test
-    void caFile_letsTlsToTheServerItSignedSucceed() {
+    void caFileLetsTlsToTheServerItSignedSucceed() {
         // TLS worked if the failure is the server's 404 rather than a handshake error.
         assertThatThrownBy(() -> client().caFile(broker.pem).build().status())
                 .isInstanceOf(BrokerException.class)
@@ -50,7 +50,7 @@ class PemTrustTest {
     }
 
     @Test
-    void caFileFromTheEnvironment_isUsed() {
+    void caFileFromTheEnvironmentIsUsed() {
         BrokerClient.Builder builder = client().environment(name -> name.equals("STS_BROKER_CA_FILE") ? broker.pem.toString() : null);
 
         assertThatThrownBy(() -> builder.build().status())
@@ -58,7 +58,7 @@ class PemTrustTest {
     }
 
     @Test
-    void anotherCa_failsTheHandshakeWithAMessageNamingTheCaSetting() {
+    void anotherCaFailsTheHandshakeWithAMessageNamingTheCaSetting() {
         assertThatThrownBy(() -> client().caFile(stranger.pem).build().status())
                 .isInstanceOf(BrokerConfigurationException.class)
                 .hasMessageContaining("TLS handshake")
@@ -66,7 +66,7 @@ class PemTrustTest {
     }
 
     @Test
-    void bundleWithCommentsAndSeveralCertificates_trustsEachOfThem() throws Exception {
+    void bundleWithCommentsAndSeveralCertificatesTrustsEachOfThem() throws Exception {
         Path bundle = dir.resolve("bundle.pem");
         Files.writeString(bundle, "# our private CAs\n" + Files.readString(stranger.pem) + "\nsome text\n"
                 + Files.readString(broker.pem));
@@ -77,7 +77,7 @@ class PemTrustTest {
     }
 
     @Test
-    void missingCaFile_failsNamingThePath() {
+    void missingCaFileFailsNamingThePath() {
         Path missing = dir.resolve("absent.pem");
 
         assertThatThrownBy(() -> PemTrust.sslContext(missing))
@@ -86,7 +86,7 @@ class PemTrustTest {
     }
 
     @Test
-    void fileWithoutCertificates_failsSayingSo() throws Exception {
+    void fileWithoutCertificatesFailsSayingSo() throws Exception {
         Path empty = Files.writeString(dir.resolve("empty.pem"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
 
         assertThatThrownBy(() -> PemTrust.sslContext(empty)).hasMessageContaining("holds no PEM certificate");

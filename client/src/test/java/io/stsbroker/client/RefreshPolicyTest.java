@@ -28,7 +28,7 @@ class RefreshPolicyTest {
             "-PT1M,     , FETCH_FIRST",
             "PT17M, PT5S, SERVE",
             "PT17M, PT15S, SERVE_AND_REFRESH"})
-    void decide_followsTheDefaultThresholds(Duration left, Duration sinceAttempt, Action expected) {
+    void decideFollowsTheDefaultThresholds(Duration left, Duration sinceAttempt, Action expected) {
         Instant now = EXPIRY.minus(left);
         Instant refreshAt = POLICY.refreshAt(EXPIRY, 0.0);
         Instant lastAttempt = sinceAttempt == null ? null : now.minus(sinceAttempt);
@@ -37,7 +37,7 @@ class RefreshPolicyTest {
     }
 
     @Test
-    void refreshAt_isMovedLaterByTheJitterFraction() {
+    void refreshAtIsMovedLaterByTheJitterFraction() {
         assertThat(POLICY.refreshAt(EXPIRY, 0.0)).isEqualTo(EXPIRY.minus(Duration.ofMinutes(18)));
         assertThat(POLICY.refreshAt(EXPIRY, 0.5)).isEqualTo(EXPIRY.minus(Duration.ofMinutes(17).plusSeconds(30)));
         // Even the latest jittered refresh point leaves a whole minute before the 16-minute floor.
@@ -46,14 +46,14 @@ class RefreshPolicyTest {
     }
 
     @Test
-    void staleAt_isSixteenMinutesBeforeExpiryByDefault() {
+    void staleAtIsSixteenMinutesBeforeExpiryByDefault() {
         assertThat(POLICY.staleAt(EXPIRY)).isEqualTo(Instant.parse("2026-11-27T12:44:00Z"));
         assertThat(POLICY.usable(Instant.parse("2026-11-27T12:43:59Z"), EXPIRY)).isTrue();
         assertThat(POLICY.usable(Instant.parse("2026-11-27T12:44:00Z"), EXPIRY)).isFalse();
     }
 
     @Test
-    void policyWhoseRefreshCouldNeverRunBeforeTheFloor_isRejectedWithTheValues() {
+    void policyWhoseRefreshCouldNeverRunBeforeTheFloorIsRejectedWithTheValues() {
         assertThatThrownBy(() -> new RefreshPolicy(Duration.ofMinutes(17), Duration.ofMinutes(16),
                 Duration.ofMinutes(1), Duration.ofSeconds(15)))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -61,13 +61,13 @@ class RefreshPolicyTest {
     }
 
     @Test
-    void negativeDurations_areRejected() {
+    void negativeDurationsAreRejected() {
         assertThatThrownBy(() -> new RefreshPolicy(Duration.ofMinutes(18), Duration.ofMinutes(16),
                 Duration.ofSeconds(-1), Duration.ofSeconds(15))).hasMessageContaining("negative");
     }
 
     @Test
-    void jitterFractionOutsideUnitInterval_isRejected() {
+    void jitterFractionOutsideUnitIntervalIsRejected() {
         assertThatThrownBy(() -> POLICY.refreshAt(EXPIRY, 1.0)).hasMessageContaining("[0, 1)");
     }
 }

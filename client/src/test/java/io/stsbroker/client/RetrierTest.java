@@ -20,7 +20,7 @@ class RetrierTest {
     }
 
     @Test
-    void retryableFailure_isRetriedHonouringRetryAfter() {
+    void retryableFailureIsRetriedHonouringRetryAfter() {
         AtomicInteger calls = new AtomicInteger();
 
         String result = retrier.call(() -> {
@@ -35,7 +35,7 @@ class RetrierTest {
     }
 
     @Test
-    void withoutRetryAfter_theBackoffDoubles() {
+    void withoutRetryAfterTheBackoffDoubles() {
         AtomicInteger calls = new AtomicInteger();
 
         assertThatThrownBy(() -> retrier.call(() -> {
@@ -48,7 +48,7 @@ class RetrierTest {
     }
 
     @Test
-    void retryAfterLongerThanMaxDelay_failsAtOnceInsteadOfBlocking() {
+    void retryAfterLongerThanMaxDelayFailsAtOnceInsteadOfBlocking() {
         AtomicInteger calls = new AtomicInteger();
 
         assertThatThrownBy(() -> retrier.call(() -> {
@@ -61,7 +61,7 @@ class RetrierTest {
     }
 
     @Test
-    void permanentFailure_isNotRetried() {
+    void permanentFailureIsNotRetried() {
         AtomicInteger calls = new AtomicInteger();
 
         assertThatThrownBy(() -> retrier.call(() -> {
@@ -73,7 +73,7 @@ class RetrierTest {
     }
 
     @Test
-    void interruptedWait_stopsRetryingAndKeepsTheInterruptFlag() {
+    void interruptedWaitStopsRetryingAndKeepsTheInterruptFlag() {
         Retrier interrupted = new Retrier(RetryPolicy.DEFAULT, d -> {
             throw new InterruptedException();
         }, () -> 0.0);

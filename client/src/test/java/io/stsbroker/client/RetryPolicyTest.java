@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RetryPolicyTest {
 
     @Test
-    void backoff_doublesPerRetryUpToMaxDelay() {
+    void backoffDoublesPerRetryUpToMaxDelay() {
         RetryPolicy policy = new RetryPolicy(10, Duration.ofMillis(100), Duration.ofMillis(500));
 
         assertThat(policy.backoff(1, 0)).isEqualTo(Duration.ofMillis(100));
@@ -21,14 +21,14 @@ class RetryPolicyTest {
     }
 
     @Test
-    void backoff_jitterRemovesAtMostHalf() {
+    void backoffJitterRemovesAtMostHalf() {
         RetryPolicy policy = new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(1));
 
         assertThat(policy.backoff(1, 0.999)).isBetween(Duration.ofMillis(50), Duration.ofMillis(51));
     }
 
     @Test
-    void invalidPolicies_failNamingTheBadValue() {
+    void invalidPoliciesFailNamingTheBadValue() {
         assertThatThrownBy(() -> new RetryPolicy(0, Duration.ZERO, Duration.ZERO)).hasMessageContaining(": 0");
         assertThatThrownBy(() -> new RetryPolicy(2, Duration.ofSeconds(5), Duration.ofSeconds(1)))
                 .hasMessageContaining("PT5S > PT1S");

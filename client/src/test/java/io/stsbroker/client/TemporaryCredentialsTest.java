@@ -12,7 +12,7 @@ class TemporaryCredentialsTest {
     private static final Instant EXPIRY = Instant.parse("2026-11-27T12:00:00Z");
 
     @Test
-    void toString_showsTheKeyIdButNeverTheSecretOrToken() {
+    void toStringShowsTheKeyIdButNeverTheSecretOrToken() {
         TemporaryCredentials credentials = new TemporaryCredentials("STS.keyid", "s3cr3t-value", "tok3n-value",
                 EXPIRY, "search-reader", "acs:ram::1:role/search-reader", "key@dev-1a2b3c4d");
 
@@ -22,7 +22,7 @@ class TemporaryCredentialsTest {
     }
 
     @Test
-    void remaining_isMeasuredFromTheGivenInstant() {
+    void remainingIsMeasuredFromTheGivenInstant() {
         TemporaryCredentials credentials = new TemporaryCredentials("id", "secret", "token", EXPIRY);
 
         assertThat(credentials.remaining(EXPIRY.minusSeconds(90))).isEqualTo(Duration.ofSeconds(90));
@@ -30,7 +30,7 @@ class TemporaryCredentialsTest {
     }
 
     @Test
-    void constructor_rejectsBlankFieldsNamingTheFieldNotTheValue() {
+    void constructorRejectsBlankFieldsNamingTheFieldNotTheValue() {
         assertThatThrownBy(() -> new TemporaryCredentials("id", " ", "token", EXPIRY))
                 .hasMessage("accessKeySecret must not be blank");
         assertThatThrownBy(() -> new TemporaryCredentials("id", "secret", null, EXPIRY))

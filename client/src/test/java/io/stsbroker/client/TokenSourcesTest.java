@@ -40,7 +40,7 @@ class TokenSourcesTest {
     }
 
     @Test
-    void tokenFileVariable_winsOverEverythingElse() throws Exception {
+    void tokenFileVariableWinsOverEverythingElse() throws Exception {
         Path file = Files.writeString(dir.resolve("token"), "jwt-from-file\n");
         Env env = new Env().with("STS_BROKER_TOKEN_FILE", file.toString())
                 .with("STS_BROKER_TOKEN", "env-token").with("STS_BROKER_API_KEY", "key");
@@ -52,7 +52,7 @@ class TokenSourcesTest {
     }
 
     @Test
-    void defaultTokenFile_isUsedWhenItExistsAndNothingNamesAnother() throws Exception {
+    void defaultTokenFileIsUsedWhenItExistsAndNothingNamesAnother() throws Exception {
         Path defaultFile = Files.writeString(dir.resolve("default-token"), "projected-jwt");
         Env env = new Env().with("STS_BROKER_TOKEN", "env-token");
 
@@ -60,7 +60,7 @@ class TokenSourcesTest {
     }
 
     @Test
-    void tokenVariable_isUsedWhenThereIsNoTokenFile() {
+    void tokenVariableIsUsedWhenThereIsNoTokenFile() {
         Env env = new Env().with("STS_BROKER_TOKEN", "env-token").with("STS_BROKER_API_KEY", "key");
 
         TokenSource source = TokenSources.fromEnvironment(env, absentDefault());
@@ -70,7 +70,7 @@ class TokenSourcesTest {
     }
 
     @Test
-    void apiKeyVariable_isTheLastResort() {
+    void apiKeyVariableIsTheLastResort() {
         Env env = new Env().with("STS_BROKER_API_KEY", " dev-key ");
 
         TokenSource source = TokenSources.fromEnvironment(env, absentDefault());
@@ -80,7 +80,7 @@ class TokenSourcesTest {
     }
 
     @Test
-    void dashscopeApiKey_isNeverReadUnlessApiKeyEnvNamesIt() {
+    void dashscopeApiKeyIsNeverReadUnlessApiKeyEnvNamesIt() {
         Env env = new Env().with("DASHSCOPE_API_KEY", "other-product-secret").with("STS_BROKER_API_KEY", "key");
 
         TokenSources.fromEnvironment(env, absentDefault());
@@ -92,7 +92,7 @@ class TokenSourcesTest {
     }
 
     @Test
-    void apiKeyEnv_readsTheKeyFromTheVariableItNames() {
+    void apiKeyEnvReadsTheKeyFromTheVariableItNames() {
         Env env = new Env().with("STS_BROKER_API_KEY_ENV", "DASHSCOPE_API_KEY").with("DASHSCOPE_API_KEY", "ds-key");
 
         TokenSource source = TokenSources.fromEnvironment(env, absentDefault());
@@ -103,7 +103,7 @@ class TokenSourcesTest {
     }
 
     @Test
-    void apiKeyEnv_namingAnEmptyVariableFailsNamingBothVariables() {
+    void apiKeyEnvNamingAnEmptyVariableFailsNamingBothVariables() {
         Env env = new Env().with("STS_BROKER_API_KEY_ENV", "DASHSCOPE_API_KEY");
 
         assertThatThrownBy(() -> TokenSources.fromEnvironment(env, absentDefault()))
@@ -113,7 +113,7 @@ class TokenSourcesTest {
     }
 
     @Test
-    void apiKeyEnv_withAnInvalidNameIsRejected() {
+    void apiKeyEnvWithAnInvalidNameIsRejected() {
         Env env = new Env().with("STS_BROKER_API_KEY_ENV", "not a name");
 
         assertThatThrownBy(() -> TokenSources.fromEnvironment(env, absentDefault()))
@@ -121,7 +121,7 @@ class TokenSourcesTest {
     }
 
     @Test
-    void apiKeyEnv_andApiKeyTogetherAreAmbiguousAndRejected() {
+    void apiKeyEnvAndApiKeyTogetherAreAmbiguousAndRejected() {
         Env env = new Env().with("STS_BROKER_API_KEY_ENV", "DASHSCOPE_API_KEY").with("DASHSCOPE_API_KEY", "a")
                 .with("STS_BROKER_API_KEY", "b");
 
@@ -130,7 +130,7 @@ class TokenSourcesTest {
     }
 
     @Test
-    void nothingConfigured_failsListingEveryOption() {
+    void nothingConfiguredFailsListingEveryOption() {
         assertThatThrownBy(() -> TokenSources.fromEnvironment(new Env(), absentDefault()))
                 .isInstanceOf(BrokerConfigurationException.class)
                 .hasMessageContaining("STS_BROKER_TOKEN_FILE")
@@ -140,14 +140,14 @@ class TokenSourcesTest {
     }
 
     @Test
-    void blankVariables_countAsUnset() {
+    void blankVariablesCountAsUnset() {
         Env env = new Env().with("STS_BROKER_TOKEN_FILE", " ").with("STS_BROKER_TOKEN", "").with("STS_BROKER_API_KEY", "k");
 
         assertThat(TokenSources.fromEnvironment(env, absentDefault()).token()).isEqualTo("k");
     }
 
     @Test
-    void tokenWithAHeaderBreakingCharacter_isRejectedWithoutEchoingIt() {
+    void tokenWithAHeaderBreakingCharacterIsRejectedWithoutEchoingIt() {
         Env env = new Env().with("STS_BROKER_TOKEN", "abc\r\nX-Evil: secretvalue");
 
         assertThatThrownBy(() -> TokenSources.fromEnvironment(env, absentDefault()))

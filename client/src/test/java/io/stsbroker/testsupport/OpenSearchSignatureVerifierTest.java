@@ -34,7 +34,7 @@ class OpenSearchSignatureVerifierTest {
             Clock.fixed(Instant.parse(DATE), ZoneOffset.UTC), Duration.ofMinutes(15));
 
     @Test
-    void searchVector_stringToSignMatchesTheSdkByteForByte() {
+    void searchVectorStringToSignMatchesTheSdkByteForByte() {
         String actual = OpenSearchSignatureVerifier.stringToSign("GET", "", CONTENT_TYPE, DATE,
                 Map.of("X-Opensearch-Security-Token", TOKEN, "X-Opensearch-Nonce", NONCE),
                 "/v3/openapi/apps/my_app/search",
@@ -44,12 +44,12 @@ class OpenSearchSignatureVerifierTest {
     }
 
     @Test
-    void searchVector_signatureMatchesTheKnownAnswer() {
+    void searchVectorSignatureMatchesTheKnownAnswer() {
         assertThat(OpenSearchSignatureVerifier.sign(SECRET, SEARCH_STRING_TO_SIGN)).isEqualTo("meuQ8ssWDzypZDdNOzgZgEIHshE=");
     }
 
     @Test
-    void bulkVector_contentMd5AndSignatureMatchTheKnownAnswers() {
+    void bulkVectorContentMd5AndSignatureMatchTheKnownAnswers() {
         String md5 = OpenSearchSignatureVerifier.md5Hex(BULK_BODY.getBytes(StandardCharsets.UTF_8));
         String stringToSign = OpenSearchSignatureVerifier.stringToSign("POST", md5, CONTENT_TYPE, DATE,
                 Map.of("X-Opensearch-Nonce", NONCE, "X-Opensearch-Security-Token", TOKEN),
@@ -60,13 +60,13 @@ class OpenSearchSignatureVerifierTest {
     }
 
     @Test
-    void verify_acceptsTheSearchVectorAsReceivedOnTheWire() {
+    void verifyAcceptsTheSearchVectorAsReceivedOnTheWire() {
         assertThat(verifier.verify(searchRequest("meuQ8ssWDzypZDdNOzgZgEIHshE=", TOKEN)))
                 .isEqualTo(new OpenSearchSignatureVerifier.Verdict(true, "STS.testid", "ok"));
     }
 
     @Test
-    void verify_acceptsTheBulkVectorAsReceivedOnTheWire() {
+    void verifyAcceptsTheBulkVectorAsReceivedOnTheWire() {
         SignedRequest request = new SignedRequest("POST", "/v3/openapi/apps/my_app/my_table/actions/bulk", null,
                 headers("tStp8bDxH+Z3AJfP1djX7qqyA6M=", TOKEN, "7f5e8da1d3f2ce1f882042b662a522f6"),
                 BULK_BODY.getBytes(StandardCharsets.UTF_8));
@@ -75,13 +75,13 @@ class OpenSearchSignatureVerifierTest {
     }
 
     @Test
-    void verify_rejectsATamperedSignature() {
+    void verifyRejectsATamperedSignature() {
         assertThat(verifier.verify(searchRequest("meuQ8ssWDzypZDdNOzgZgEIHshF=", TOKEN)).reason())
                 .isEqualTo("signature does not match");
     }
 
     @Test
-    void verify_rejectsATamperedQuery() {
+    void verifyRejectsATamperedQuery() {
         SignedRequest original = searchRequest("meuQ8ssWDzypZDdNOzgZgEIHshE=", TOKEN);
         SignedRequest tampered = new SignedRequest("GET", original.rawPath(), "fetch_fields=id%3Bsecret",
                 original.headers(), new byte[0]);
@@ -90,7 +90,7 @@ class OpenSearchSignatureVerifierTest {
     }
 
     @Test
-    void verify_rejectsAMissingOrForeignSecurityToken() {
+    void verifyRejectsAMissingOrForeignSecurityToken() {
         assertThat(verifier.verify(searchRequest("meuQ8ssWDzypZDdNOzgZgEIHshE=", "other-token")).reason())
                 .startsWith("security token");
         assertThat(verifier.verify(searchRequest("meuQ8ssWDzypZDdNOzgZgEIHshE=", null)).reason())
@@ -98,7 +98,7 @@ class OpenSearchSignatureVerifierTest {
     }
 
     @Test
-    void verify_rejectsABodyThatDoesNotMatchContentMd5() {
+    void verifyRejectsABodyThatDoesNotMatchContentMd5() {
         SignedRequest request = new SignedRequest("POST", "/v3/openapi/apps/my_app/my_table/actions/bulk", null,
                 headers("tStp8bDxH+Z3AJfP1djX7qqyA6M=", TOKEN, "7f5e8da1d3f2ce1f882042b662a522f6"),
                 "[]".getBytes(StandardCharsets.UTF_8));
@@ -107,7 +107,7 @@ class OpenSearchSignatureVerifierTest {
     }
 
     @Test
-    void verify_rejectsAnUnknownAccessKeyId() {
+    void verifyRejectsAnUnknownAccessKeyId() {
         Map<String, List<String>> headers = new LinkedHashMap<>(headers("x", TOKEN, ""));
         headers.put("Authorization", List.of("OPENSEARCH STS.nobody:x"));
 
@@ -116,7 +116,7 @@ class OpenSearchSignatureVerifierTest {
     }
 
     @Test
-    void verify_rejectsADateTooFarFromTheServerClock() {
+    void verifyRejectsADateTooFarFromTheServerClock() {
         Map<String, List<String>> headers = new LinkedHashMap<>(headers("meuQ8ssWDzypZDdNOzgZgEIHshE=", TOKEN, ""));
         headers.put("Date", List.of("2026-11-27T12:20:00Z"));
 
@@ -136,7 +136,7 @@ class OpenSearchSignatureVerifierTest {
     }
 
     @Test
-    void getSearchVector_matchesTheKnownStringToSignAndSignature() {
+    void getSearchVectorMatchesTheKnownStringToSignAndSignature() {
         String rawQuery = "query=config%3Dstart%3A0%2Chit%3A10%26%26query%3Ddefault%3A%27opensearch%27"
                 + "&fetch_fields=id%3Btitle";
 
@@ -150,7 +150,7 @@ class OpenSearchSignatureVerifierTest {
     }
 
     @Test
-    void postBulkVector_signsOverTheBodyMd5() {
+    void postBulkVectorSignsOverTheBodyMd5() {
         String stringToSign = OpenSearchSignatureVerifier.stringToSign("POST", "/v3/openapi/apps/my_app/my_table/actions/bulk",
                 null, wireHeaders("7f5e8da1d3f2ce1f882042b662a522f6"));
 

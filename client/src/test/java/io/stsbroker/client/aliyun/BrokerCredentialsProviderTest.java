@@ -18,7 +18,7 @@ class BrokerCredentialsProviderTest {
             "STS.abc", "secret", "token", Instant.parse("2026-11-27T12:00:00Z"));
 
     @Test
-    void getCredentials_mapsToAnStsCredentialModel() {
+    void getCredentialsMapsToAnStsCredentialModel() {
         CredentialModel model = BrokerCredentialsProvider.of(() -> CREDENTIALS).getCredentials();
 
         assertThat(model.getAccessKeyId()).isEqualTo("STS.abc");
@@ -30,7 +30,7 @@ class BrokerCredentialsProviderTest {
     }
 
     @Test
-    void teaCredentialsClient_servesWhateverTheSourceCurrentlyHolds() {
+    void teaCredentialsClientServesWhateverTheSourceCurrentlyHolds() {
         AtomicReference<TemporaryCredentials> current = new AtomicReference<>(CREDENTIALS);
         Client client = new Client(BrokerCredentialsProvider.of(current::get));
         assertThat(client.getAccessKeyId()).isEqualTo("STS.abc");
@@ -42,7 +42,7 @@ class BrokerCredentialsProviderTest {
     }
 
     @Test
-    void brokerFailure_surfacesAsTheTypedException() {
+    void brokerFailureSurfacesAsTheTypedException() {
         BrokerCredentialsProvider provider = BrokerCredentialsProvider.of(() -> {
             throw new BrokerUnavailableException("broker down", BrokerError.client(BrokerError.CLIENT_NETWORK, "x"), null, null);
         });
@@ -51,7 +51,7 @@ class BrokerCredentialsProviderTest {
     }
 
     @Test
-    void close_leavesACallerOwnedSourceAlone() {
+    void closeLeavesACallerOwnedSourceAlone() {
         AutoCloseableSource source = new AutoCloseableSource();
 
         BrokerCredentialsProvider.of(source).close();

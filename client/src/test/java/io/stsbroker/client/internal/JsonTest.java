@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class JsonTest {
 
     @Test
-    void parseObject_readsStringsNumbersLiteralsAndNesting() {
+    void parseObjectReadsStringsNumbersLiteralsAndNesting() {
         Map<String, Object> json = Json.parseObject(
                 " {\"a\":\"x\",\"n\":-1.5e2,\"t\":true,\"f\":false,\"z\":null,\"o\":{\"k\":[1,\"two\",[]]}} ");
 
@@ -23,7 +23,7 @@ class JsonTest {
     }
 
     @Test
-    void parseObject_decodesEveryEscape() {
+    void parseObjectDecodesEveryEscape() {
         assertThat(Json.parseObject("{\"s\":\"q\\\" b\\\\ s\\/ \\b\\f\\n\\r\\t \\u00e9\\u4e2d\"}"))
                 .containsEntry("s", "q\" b\\ s/ \b\f\n\r\t é中");
     }
@@ -32,26 +32,26 @@ class JsonTest {
     @ValueSource(strings = {"", "[]", "\"s\"", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{\"a\":1} x", "{'a':1}",
             "{\"a\":01}", "{\"a\":\"\\x\"}", "{\"a\":\"tab\there\"}", "{\"a\":tru}", "{\"a\":1,\"a\":2}",
             "{\"a\":\"\\u12\"}", "{\"a\":-}", "{\"a\":1.}"})
-    void parseObject_rejectsAnythingButOneValidObject(String text) {
+    void parseObjectRejectsAnythingButOneValidObject(String text) {
         assertThatThrownBy(() -> Json.parseObject(text)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
-    void parseObject_errorMessagesNeverQuoteTheInput() {
+    void parseObjectErrorMessagesNeverQuoteTheInput() {
         assertThatThrownBy(() -> Json.parseObject("{\"accessKeySecret\":\"SuperSecret\" oops}"))
                 .hasMessageNotContaining("SuperSecret")
                 .hasMessageContaining("offset");
     }
 
     @Test
-    void parseObject_refusesDeepNesting() {
+    void parseObjectRefusesDeepNesting() {
         String deep = "{\"a\":" + "[".repeat(100) + "]".repeat(100) + "}";
 
         assertThatThrownBy(() -> Json.parseObject(deep)).hasMessageContaining("nested too deeply");
     }
 
     @Test
-    void quote_escapesWhatJsonRequiresAndRoundTrips() {
+    void quoteEscapesWhatJsonRequiresAndRoundTrips() {
         String value = "a\"b\\c\nd\u0001e\u2028/é";
 
         String quoted = Json.quote(value);

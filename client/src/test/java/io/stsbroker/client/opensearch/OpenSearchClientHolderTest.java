@@ -25,7 +25,7 @@ class OpenSearchClientHolderTest {
     }
 
     @Test
-    void client_isReusedWhileTheCredentialsStayTheSame() {
+    void clientIsReusedWhileTheCredentialsStayTheSame() {
         AtomicReference<TemporaryCredentials> current = new AtomicReference<>(credentials(1));
         try (OpenSearchClientHolder holder = OpenSearchClientHolder.forRegion(current::get, "cn-hangzhou")) {
             assertThat(holder.client()).isSameAs(holder.client());
@@ -33,7 +33,7 @@ class OpenSearchClientHolderTest {
     }
 
     @Test
-    void client_isRebuiltWithTheNewCredentialsWhenTheyRotate() throws Exception {
+    void clientIsRebuiltWithTheNewCredentialsWhenTheyRotate() throws Exception {
         AtomicReference<TemporaryCredentials> current = new AtomicReference<>(credentials(1));
         try (CapturingHttpServer server = new CapturingHttpServer();
              OpenSearchClientHolder holder = new OpenSearchClientHolder(current::get, OpenSearchEndpoint.of(server.endpoint()))) {
@@ -54,7 +54,7 @@ class OpenSearchClientHolderTest {
     }
 
     @Test
-    void client_keepsTheNewerClientWhenACallerArrivesWithOlderCredentials() {
+    void clientKeepsTheNewerClientWhenACallerArrivesWithOlderCredentials() {
         AtomicReference<TemporaryCredentials> current = new AtomicReference<>(credentials(2));
         try (OpenSearchClientHolder holder = OpenSearchClientHolder.forRegion(current::get, "cn-beijing")) {
             OpenSearchClient newer = holder.client();
@@ -65,7 +65,7 @@ class OpenSearchClientHolderTest {
     }
 
     @Test
-    void rotations_releaseReplacedClientsSoMonitorThreadsDoNotAccumulate() throws InterruptedException {
+    void rotationsReleaseReplacedClientsSoMonitorThreadsDoNotAccumulate() throws InterruptedException {
         long before = monitorThreadsOnceAtMost(Long.MAX_VALUE);
         AtomicReference<TemporaryCredentials> current = new AtomicReference<>(credentials(1));
         try (OpenSearchClientHolder holder = OpenSearchClientHolder.forRegion(current::get, "cn-shanghai")) {
@@ -80,7 +80,7 @@ class OpenSearchClientHolderTest {
     }
 
     @Test
-    void client_failsAfterClose() {
+    void clientFailsAfterClose() {
         OpenSearchClientHolder holder = OpenSearchClientHolder.forRegion(() -> credentials(1), "cn-hangzhou");
         holder.client();
         holder.close();

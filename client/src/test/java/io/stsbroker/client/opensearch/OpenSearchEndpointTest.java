@@ -19,7 +19,7 @@ class OpenSearchEndpointTest {
             "ap-southeast-1, http://opensearch-ap-southeast-1.aliyuncs.com",
             "cn-shanghai-finance-1, http://opensearch-cn-shanghai-finance-1.aliyuncs.com",
             "us-west-1, http://opensearch-us-west-1.aliyuncs.com"})
-    void forRegion_mapsAnyRegionIdToItsDocumentedEndpoint(String region, String endpoint) {
+    void forRegionMapsAnyRegionIdToItsDocumentedEndpoint(String region, String endpoint) {
         assertThat(OpenSearchEndpoint.forRegion(region).url()).isEqualTo(endpoint);
     }
 
@@ -28,7 +28,7 @@ class OpenSearchEndpointTest {
     @ValueSource(strings = {"CN-HANGZHOU", "cn_hangzhou", "hangzhou", "cn-hangzhou.evil.com", "cn-hangzhou/x",
             "cn-hangzhou:80", "cn-hangzhou ", " cn-hangzhou", "cn--hangzhou", "cn-", "-cn-hangzhou", "cn-hangzhou@x",
             "c-hangzhou", "cn-a-b-c-d-e"})
-    void forRegion_rejectsAnythingThatIsNotARegionId(String region) {
+    void forRegionRejectsAnythingThatIsNotARegionId(String region) {
         assertThatThrownBy(() -> OpenSearchEndpoint.forRegion(region))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Not an Alibaba Cloud region id")
@@ -36,7 +36,7 @@ class OpenSearchEndpointTest {
     }
 
     @Test
-    void forRegion_rejectsOverlongRegionIds() {
+    void forRegionRejectsOverlongRegionIds() {
         assertThatThrownBy(() -> OpenSearchEndpoint.forRegion("cn-" + "a".repeat(60)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -46,21 +46,21 @@ class OpenSearchEndpointTest {
             "https://opensearch-cn-hangzhou.aliyuncs.com, https://opensearch-cn-hangzhou.aliyuncs.com",
             "http://127.0.0.1:8080/, http://127.0.0.1:8080",
             "HTTP://example.com, http://example.com"})
-    void of_acceptsSchemeHostAndPortOnly(String given, String expected) {
+    void ofAcceptsSchemeHostAndPortOnly(String given, String expected) {
         assertThat(OpenSearchEndpoint.of(given).url()).isEqualTo(expected);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"opensearch-cn-hangzhou.aliyuncs.com", "ftp://example.com", "http://example.com/v3",
             "http://user:pw@example.com", "http://example.com?x=1", "http:///nohost", "not a url"})
-    void of_rejectsEndpointsTheSdkCannotSignFor(String endpoint) {
+    void ofRejectsEndpointsTheSdkCannotSignFor(String endpoint) {
         assertThatThrownBy(() -> OpenSearchEndpoint.of(endpoint))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Not an OpenSearch endpoint");
     }
 
     @Test
-    void of_rejectingAUrlWithAPassword_doesNotQuoteThePassword() {
+    void ofRejectingAUrlWithAPasswordDoesNotQuoteThePassword() {
         assertThatThrownBy(() -> OpenSearchEndpoint.of("http://admin:hunter2@example.com"))
                 .hasMessageNotContaining("hunter2");
     }

@@ -43,7 +43,7 @@ class OpenSearchSdkSigningTest {
     }
 
     @Test
-    void sdkSearchRequest_isSignedTheWayTheVerifierExpects() throws Exception {
+    void sdkSearchRequestIsSignedTheWayTheVerifierExpects() throws Exception {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("query", "config=start:0,hit:10&&query=default:'open search'");
         params.put("fetch_fields", "id;title");
@@ -59,7 +59,7 @@ class OpenSearchSdkSigningTest {
     }
 
     @Test
-    void sdkPostRequest_isSignedOverItsBodyMd5() throws Exception {
+    void sdkPostRequestIsSignedOverItsBodyMd5() throws Exception {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("_POST_BODY", "[{\"cmd\":\"add\",\"fields\":{\"id\":\"1\",\"title\":\"héllo\"}}]");
 
@@ -72,7 +72,7 @@ class OpenSearchSdkSigningTest {
     }
 
     @Test
-    void sdkRequest_failsVerificationAgainstAnyOtherSecret() throws Exception {
+    void sdkRequestFailsVerificationAgainstAnyOtherSecret() throws Exception {
         client.call("/apps/my_app/search", Map.of("query", "query=default:'x'"), "GET");
 
         assertThat(verifierKnowing("another-secret").verify(server.requests().get(0)).reason())

@@ -63,7 +63,7 @@ class CredentialCommandsTest {
     }
 
     @Test
-    void process_printsTheAliyunCliExternalProfileFieldsAndNothingElse() throws Exception {
+    void processPrintsTheAliyunCliExternalProfileFieldsAndNothingElse() throws Exception {
         try (FakeBroker broker = broker()) {
             assertThat(run(env(broker), "process", "--role", "search-reader")).isZero();
 
@@ -78,7 +78,7 @@ class CredentialCommandsTest {
     }
 
     @Test
-    void export_printsExportLinesThatAShellEvaluatesToTheCredential() throws Exception {
+    void exportPrintsExportLinesThatAShellEvaluatesToTheCredential() throws Exception {
         try (FakeBroker broker = broker()) {
             assertThat(run(env(broker), "export", "--role", "search-reader")).isZero();
 
@@ -94,7 +94,7 @@ class CredentialCommandsTest {
     }
 
     @Test
-    void shellQuote_keepsQuotesAndExpansionsLiteral() throws Exception {
+    void shellQuoteKeepsQuotesAndExpansionsLiteral() throws Exception {
         String nasty = "a'b $(touch " + dir.resolve("pwned") + ") `x` \"c\" \\d";
         Path script = dir.resolve("q.sh");
         Files.writeString(script, "V=" + CredentialOutput.shellQuote(nasty) + "\nprintf '%s' \"$V\"\n");
@@ -107,7 +107,7 @@ class CredentialCommandsTest {
     }
 
     @Test
-    void exportJson_printsTheBrokersFieldNames() throws Exception {
+    void exportJsonPrintsTheBrokersFieldNames() throws Exception {
         try (FakeBroker broker = broker()) {
             assertThat(run(env(broker), "export", "--role", "r", "--format", "json")).isZero();
 
@@ -117,7 +117,7 @@ class CredentialCommandsTest {
     }
 
     @Test
-    void durationAndPolicyFile_areSentAsAPost() throws Exception {
+    void durationAndPolicyFileAreSentAsAPost() throws Exception {
         Path policy = dir.resolve("policy.json");
         String document = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"oss:GetObject\",\"Resource\":\"*\"}]}";
         Files.writeString(policy, document + "\n");
@@ -131,7 +131,7 @@ class CredentialCommandsTest {
     }
 
     @Test
-    void exec_givesTheCommandTheCredentialInItsEnvironmentAndPassesItsExitStatusThrough() throws Exception {
+    void execGivesTheCommandTheCredentialInItsEnvironmentAndPassesItsExitStatusThrough() throws Exception {
         Path seen = dir.resolve("seen");
         try (FakeBroker broker = broker()) {
             int status = run(env(broker), "exec", "--role", "r", "--", "sh", "-c",
@@ -145,7 +145,7 @@ class CredentialCommandsTest {
     }
 
     @Test
-    void exec_helpAfterTheSeparatorBelongsToTheCommand() throws Exception {
+    void execHelpAfterTheSeparatorBelongsToTheCommand() throws Exception {
         Path seen = dir.resolve("seen");
         try (FakeBroker broker = broker()) {
             int status = run(env(broker), "exec", "--role", "r", "--", "sh", "-c", "printf '%s' \"$1\" > \"$0\"",
@@ -158,7 +158,7 @@ class CredentialCommandsTest {
     }
 
     @Test
-    void exec_aMissingCommandIs127AndAskedTheBrokerOnce() throws Exception {
+    void execAMissingCommandIs127AndAskedTheBrokerOnce() throws Exception {
         try (FakeBroker broker = broker()) {
             assertThat(run(env(broker), "exec", "--role", "r", "--", dir.resolve("no-such-command").toString())).isEqualTo(127);
 
@@ -168,7 +168,7 @@ class CredentialCommandsTest {
     }
 
     @Test
-    void exec_helpSaysLongRunningProgramsShouldServe() {
+    void execHelpSaysLongRunningProgramsShouldServe() {
         assertThat(run(Map.of(), "exec", "--help")).isZero();
 
         assertThat(out()).startsWith("Usage: java -jar sts-broker-client-sidecar.jar exec --role <role>")
@@ -177,7 +177,7 @@ class CredentialCommandsTest {
     }
 
     @Test
-    void eachFailureClassHasItsOwnExitStatus_andStderrNeverHoldsTheTokenOrACredential() throws Exception {
+    void eachFailureClassHasItsOwnExitStatusAndStderrNeverHoldsTheTokenOrACredential() throws Exception {
         Map<Integer, Integer> statusByHttp = new HashMap<>();
         try (FakeBroker broker = broker()) {
             for (int http : List.of(401, 403, 429, 503, 400, 502, 404)) {
@@ -195,7 +195,7 @@ class CredentialCommandsTest {
     }
 
     @Test
-    void unreachableBrokerIsUnavailable_missingConfigurationIsOne_badArgumentsAreTwo() throws Exception {
+    void unreachableBrokerIsUnavailableMissingConfigurationIsOneBadArgumentsAreTwo() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
@@ -215,7 +215,7 @@ class CredentialCommandsTest {
     }
 
     @Test
-    void apiKeyFromTheVariableNamedBySTS_BROKER_API_KEY_ENV_isSentAsTheBearerToken() throws Exception {
+    void apiKeyFromTheVariableNamedBySTSBROKERAPIKEYENVIsSentAsTheBearerToken() throws Exception {
         try (FakeBroker broker = broker()) {
             Map<String, String> env = Map.of("STS_BROKER_URL", broker.url(), "STS_BROKER_API_KEY_ENV", "MY_KEY",
                     "MY_KEY", "key-of-alice");

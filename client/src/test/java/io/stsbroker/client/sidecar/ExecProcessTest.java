@@ -30,7 +30,7 @@ class ExecProcessTest {
     }
 
     @Test
-    void sigtermToTheCliReachesTheCommand_andTheCommandsStatusIsTheClisStatus() throws Exception {
+    void sigtermToTheCliReachesTheCommandAndTheCommandsStatusIsTheClisStatus() throws Exception {
         try (FakeBroker broker = new FakeBroker()) {
             broker.behave(FakeBroker.credentials(Instant.now().plusSeconds(3600)));
             Process cli = cli(broker, "exec", "--role", "r", "--", "sh", "-c",

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SidecarArgsTest {
 
     @Test
-    void serve_defaultsToLoopbackPort9911() throws Exception {
+    void serveDefaultsToLoopbackPort9911() throws Exception {
         SidecarArgs args = SidecarArgs.parse("serve", "--role", "search-reader");
 
         assertThat(args).isEqualTo(new SidecarArgs(false, "search-reader", 9911, InetAddress.getByName("127.0.0.1")));
@@ -20,7 +20,7 @@ class SidecarArgsTest {
     }
 
     @Test
-    void serve_acceptsSpaceAndEqualsForms() throws Exception {
+    void serveAcceptsSpaceAndEqualsForms() throws Exception {
         SidecarArgs args = SidecarArgs.parse("serve", "--port=0", "--role=r", "--bind", "::1");
 
         assertThat(args.port()).isZero();
@@ -30,14 +30,14 @@ class SidecarArgsTest {
     }
 
     @Test
-    void bind_toAnotherAddressIsOnlyByExplicitFlagAndIsNotLoopback() throws Exception {
+    void bindToAnotherAddressIsOnlyByExplicitFlagAndIsNotLoopback() throws Exception {
         SidecarArgs args = SidecarArgs.parse("serve", "--role", "r", "--bind", "0.0.0.0");
 
         assertThat(args.loopbackOnly()).isFalse();
     }
 
     @Test
-    void help_anywhereWins() throws Exception {
+    void helpAnywhereWins() throws Exception {
         assertThat(SidecarArgs.parse("--help").help()).isTrue();
         assertThat(SidecarArgs.parse("serve", "--port", "x", "-h").help()).isTrue();
         assertThat(SidecarArgs.usage()).contains("serve --role <role>", "ALIBABA_CLOUD_CREDENTIALS_URI", "--bind", "/health");
@@ -59,7 +59,7 @@ class SidecarArgsTest {
             "serve --role r --bind example.com   | --bind must be an IP address",
             "serve --role r --bind localhost     | --bind must be an IP address",
             "serve --role r --bind 999.1.1.1     | --bind must be an IP address"})
-    void badCommandLines_failWithAClearMessage(String commandLine, String message) {
+    void badCommandLinesFailWithAClearMessage(String commandLine, String message) {
         String[] args = commandLine.isEmpty() ? new String[0] : commandLine.split(" ");
 
         assertThatThrownBy(() -> SidecarArgs.parse(args))
@@ -68,7 +68,7 @@ class SidecarArgsTest {
     }
 
     @Test
-    void allowedHostsAndPathTokenOptions_areParsed() throws Exception {
+    void allowedHostsAndPathTokenOptionsAreParsed() throws Exception {
         SidecarArgs args = SidecarArgs.parse("serve", "--role", "r", "--bind", "0.0.0.0", "--allowed-host", "a.example,10.0.0.1",
                 "--allowed-host=[fd00::1]", "--generate-path-token");
 
@@ -80,7 +80,7 @@ class SidecarArgsTest {
     }
 
     @Test
-    void badAllowedHostsAndBothPathTokenOptions_areUsageErrors() {
+    void badAllowedHostsAndBothPathTokenOptionsAreUsageErrors() {
         assertThatThrownBy(() -> SidecarArgs.parse("serve", "--role", "r", "--allowed-host", "evil.example/x"))
                 .isInstanceOf(UsageException.class).hasMessageContaining("--allowed-host must be a DNS name or IP literal");
         assertThatThrownBy(() -> SidecarArgs.parse("serve", "--role", "r", "--allowed-host", ""))

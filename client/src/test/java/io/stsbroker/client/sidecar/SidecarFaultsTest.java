@@ -52,7 +52,7 @@ class SidecarFaultsTest {
     // ---- 3. Host allow-list ------------------------------------------------------------------
 
     @Test
-    void boundToEveryAddress_stillRefusesForeignHostHeaders() throws Exception {
+    void boundToEveryAddressStillRefusesForeignHostHeaders() throws Exception {
         start(SidecarServer.builder(() -> CREDENTIALS).bind(InetAddress.getByName("0.0.0.0")));
 
         assertThat(raw("GET /v1/credentials HTTP/1.1\r\nHost: evil.example\r\n\r\n")).startsWith("HTTP/1.1 403");
@@ -61,7 +61,7 @@ class SidecarFaultsTest {
     }
 
     @Test
-    void allowedHosts_areAnsweredBesidesLoopback() throws Exception {
+    void allowedHostsAreAnsweredBesidesLoopback() throws Exception {
         start(SidecarServer.builder(() -> CREDENTIALS).bind(InetAddress.getByName("::"))
                 .allowedHosts(Set.of("creds.pod.local", "10.1.2.3")));
 
@@ -72,7 +72,7 @@ class SidecarFaultsTest {
     }
 
     @Test
-    void twoHostHeaders_orNone_areRefused() throws Exception {
+    void twoHostHeadersOrNoneAreRefused() throws Exception {
         start(SidecarServer.builder(() -> CREDENTIALS));
 
         assertThat(raw("GET /v1/credentials HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n\r\n")).startsWith("HTTP/1.1 400");
@@ -81,7 +81,7 @@ class SidecarFaultsTest {
     }
 
     @Test
-    void absoluteFormTarget_namingAnotherAuthority_isRefused() throws Exception {
+    void absoluteFormTargetNamingAnotherAuthorityIsRefused() throws Exception {
         start(SidecarServer.builder(() -> CREDENTIALS));
 
         assertThat(raw("GET http://evil.example/v1/credentials HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")).startsWith("HTTP/1.1 400");
@@ -92,7 +92,7 @@ class SidecarFaultsTest {
     // ---- 4. path token -----------------------------------------------------------------------
 
     @Test
-    void pathToken_isRequiredForCredentialsAndItsAbsenceLooksLikeNothingIsThere() throws Exception {
+    void pathTokenIsRequiredForCredentialsAndItsAbsenceLooksLikeNothingIsThere() throws Exception {
         String token = SidecarServer.newPathToken();
         start(SidecarServer.builder(() -> CREDENTIALS).pathToken(token));
 
@@ -107,7 +107,7 @@ class SidecarFaultsTest {
     // ---- 5. slow clients ---------------------------------------------------------------------
 
     @Test
-    void slowClients_cannotStarveOthers_andAreClosedAtTheReadTimeout() throws Exception {
+    void slowClientsCannotStarveOthersAndAreClosedAtTheReadTimeout() throws Exception {
         start(SidecarServer.builder(() -> CREDENTIALS).readTimeout(Duration.ofMillis(500)));
         List<Socket> slow = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
@@ -128,7 +128,7 @@ class SidecarFaultsTest {
     }
 
     @Test
-    void oversizedRequestHead_isDropped() throws Exception {
+    void oversizedRequestHeadIsDropped() throws Exception {
         start(SidecarServer.builder(() -> CREDENTIALS));
 
         String answer = raw("GET /v1/credentials HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(10_000) + "\r\n\r\n");
@@ -139,7 +139,7 @@ class SidecarFaultsTest {
     // ---- 1. + 10.12: a stalled or absent broker, health --------------------------------------
 
     @Test
-    void stalledBroker_neitherFreezesHealthNorLiveness() throws Exception {
+    void stalledBrokerNeitherFreezesHealthNorLiveness() throws Exception {
         FakeBroker broker = new FakeBroker();
         resources.add(broker);
         broker.behave(broker.stallBody());
@@ -166,7 +166,7 @@ class SidecarFaultsTest {
     }
 
     @Test
-    void health_isDownUntilTheFirstCredential_thenUpEvenWhileTheBrokerIsDown() throws Exception {
+    void healthIsDownUntilTheFirstCredentialThenUpEvenWhileTheBrokerIsDown() throws Exception {
         MutableClock clock = new MutableClock(Instant.now());
         FakeBroker broker = new FakeBroker();
         resources.add(broker);
@@ -200,7 +200,7 @@ class SidecarFaultsTest {
     // ---- 8. broker text in 502 bodies ----------------------------------------------------------
 
     @Test
-    void brokerRefusal_bodyIsSanitisedAndHoldsNoToken() throws Exception {
+    void brokerRefusalBodyIsSanitisedAndHoldsNoToken() throws Exception {
         FakeBroker broker = new FakeBroker();
         resources.add(broker);
         String token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";

@@ -30,28 +30,28 @@ class SidecarMainTest {
     }
 
     @Test
-    void help_printsUsageAndExitsZero() {
+    void helpPrintsUsageAndExitsZero() {
         assertThat(run(Map.of(), server -> { }, "--help")).isZero();
 
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: java -jar sts-broker-client-sidecar.jar serve");
     }
 
     @Test
-    void badArguments_exitTwoWithTheProblemAndAPointerToHelp() {
+    void badArgumentsExitTwoWithTheProblemAndAPointerToHelp() {
         assertThat(run(Map.of(), server -> { }, "serve", "--port", "99999", "--role", "r")).isEqualTo(2);
 
         assertThat(err()).contains("error: --port must be a number from 0 to 65535", "--help");
     }
 
     @Test
-    void missingConfiguration_exitsOneNamingTheVariable() {
+    void missingConfigurationExitsOneNamingTheVariable() {
         assertThat(run(Map.of(), server -> { }, "serve", "--role", "r")).isEqualTo(1);
 
         assertThat(err()).contains("error: No broker URL: set STS_BROKER_URL");
     }
 
     @Test
-    void unreachableBroker_stillListensOnLoopback_healthSays503_andNeverPrintsTheToken() throws Exception {
+    void unreachableBrokerStillListensOnLoopbackHealthSays503AndNeverPrintsTheToken() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
@@ -80,7 +80,7 @@ class SidecarMainTest {
     }
 
     @Test
-    void brokerRefusingTheFirstRequest_exitsWithTheSameStatusAsTheOneShotCommands() throws Exception {
+    void brokerRefusingTheFirstRequestExitsWithTheSameStatusAsTheOneShotCommands() throws Exception {
         try (io.stsbroker.client.FakeBroker broker = new io.stsbroker.client.FakeBroker()) {
             broker.behave(io.stsbroker.client.FakeBroker.json(403, Map.of(), "{\"code\":\"Forbidden\"}"));
             Map<String, String> env = Map.of("STS_BROKER_URL", broker.url(), "STS_BROKER_TOKEN", "t");
@@ -91,7 +91,7 @@ class SidecarMainTest {
     }
 
     @Test
-    void portInUse_exitsOneSayingSo() throws Exception {
+    void portInUseExitsOneSayingSo() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             int closedPort;
             try (ServerSocket socket = new ServerSocket(0)) {
@@ -107,7 +107,7 @@ class SidecarMainTest {
     }
 
     @Test
-    void generatedPathToken_isPrintedInTheUriToUse_andThePlainPathIsNotFound() throws Exception {
+    void generatedPathTokenIsPrintedInTheUriToUseAndThePlainPathIsNotFound() throws Exception {
         try (io.stsbroker.client.FakeBroker broker = new io.stsbroker.client.FakeBroker()) {
             Map<String, String> env = Map.of("STS_BROKER_URL", broker.url(), "STS_BROKER_TOKEN", "t");
             AtomicReference<Integer> plain = new AtomicReference<>();
@@ -129,7 +129,7 @@ class SidecarMainTest {
     }
 
     @Test
-    void pathTokenFile_isUsedAndNeverPrinted() throws Exception {
+    void pathTokenFileIsUsedAndNeverPrinted() throws Exception {
         java.nio.file.Path file = java.nio.file.Files.createTempFile("path-token", "");
         String token = "abcdefghijklmnopqrstuvwxyz0123456789_-AB";
         java.nio.file.Files.writeString(file, token + "\n");
@@ -149,7 +149,7 @@ class SidecarMainTest {
     }
 
     @Test
-    void pathTokenFileThatIsTooShort_exitsOneWithoutQuotingIt() throws Exception {
+    void pathTokenFileThatIsTooShortExitsOneWithoutQuotingIt() throws Exception {
         java.nio.file.Path file = java.nio.file.Files.createTempFile("path-token", "");
         java.nio.file.Files.writeString(file, "short-secret");
         try {
@@ -164,7 +164,7 @@ class SidecarMainTest {
     }
 
     @Test
-    void allowedHostOption_reachesTheServer() throws Exception {
+    void allowedHostOptionReachesTheServer() throws Exception {
         try (io.stsbroker.client.FakeBroker broker = new io.stsbroker.client.FakeBroker()) {
             Map<String, String> env = Map.of("STS_BROKER_URL", broker.url(), "STS_BROKER_TOKEN", "t");
             AtomicReference<String> allowed = new AtomicReference<>();

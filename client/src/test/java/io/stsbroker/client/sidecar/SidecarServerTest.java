@@ -66,7 +66,7 @@ class SidecarServerTest {
     }
 
     @Test
-    void start_bindsToLoopbackOnlyOnTheChosenPort() throws Exception {
+    void startBindsToLoopbackOnlyOnTheChosenPort() throws Exception {
         start();
 
         assertThat(server.address().getAddress().isLoopbackAddress()).isTrue();
@@ -75,7 +75,7 @@ class SidecarServerTest {
     }
 
     @Test
-    void start_isNotReachableThroughANonLoopbackAddress() throws Exception {
+    void startIsNotReachableThroughANonLoopbackAddress() throws Exception {
         Optional<InetAddress> external = NetworkInterface.networkInterfaces()
                 .flatMap(NetworkInterface::inetAddresses)
                 .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress())
@@ -91,7 +91,7 @@ class SidecarServerTest {
     }
 
     @Test
-    void credentials_areServedInTheUriFormatAndNeverCached() throws Exception {
+    void credentialsAreServedInTheUriFormatAndNeverCached() throws Exception {
         start();
 
         HttpResponse<String> response = get("/v1/credentials");
@@ -104,7 +104,7 @@ class SidecarServerTest {
     }
 
     @Test
-    void credentialsJavaUrlProvider_readsTheSidecarEndpoint() throws Exception {
+    void credentialsJavaUrlProviderReadsTheSidecarEndpoint() throws Exception {
         start();
         URLCredentialProvider provider = URLCredentialProvider.builder()
                 .credentialsURI(server.credentialsUri().toString()).build();
@@ -121,7 +121,7 @@ class SidecarServerTest {
     }
 
     @Test
-    void health_answersUpOnceACredentialIsHeld() throws Exception {
+    void healthAnswersUpOnceACredentialIsHeld() throws Exception {
         start();
         get("/v1/credentials");
 
@@ -132,7 +132,7 @@ class SidecarServerTest {
     }
 
     @Test
-    void liveness_answersUpWithoutAskingTheSource() throws Exception {
+    void livenessAnswersUpWithoutAskingTheSource() throws Exception {
         source.set(() -> {
             throw new AssertionError("liveness must not fetch credentials");
         });
@@ -145,7 +145,7 @@ class SidecarServerTest {
     }
 
     @Test
-    void brokerUnavailable_becomes503WithRetryAfterAndNoSecrets() throws Exception {
+    void brokerUnavailableBecomes503WithRetryAfterAndNoSecrets() throws Exception {
         source.set(() -> {
             throw new BrokerUnavailableException("The broker is throttling this client",
                     new BrokerError(429, "Throttling", "slow", "req-9", null), Duration.ofSeconds(3), null);
@@ -160,7 +160,7 @@ class SidecarServerTest {
     }
 
     @Test
-    void brokerRefusal_becomes502WithTheTypedMessage() throws Exception {
+    void brokerRefusalBecomes502WithTheTypedMessage() throws Exception {
         source.set(() -> {
             throw new BrokerAccessDeniedException("Role 'r' is not granted to apikey:dev",
                     new BrokerError(403, "Forbidden", "no", "req-3", null), "r", "apikey:dev");
@@ -175,7 +175,7 @@ class SidecarServerTest {
     }
 
     @Test
-    void unexpectedFailure_isAnOpaque500() throws Exception {
+    void unexpectedFailureIsAnOpaque500() throws Exception {
         source.set(() -> {
             throw new IllegalStateException("something with side-secret in it");
         });
@@ -188,7 +188,7 @@ class SidecarServerTest {
     }
 
     @Test
-    void otherPathsAndMethods_areRefused() throws Exception {
+    void otherPathsAndMethodsAreRefused() throws Exception {
         start();
 
         assertThat(get("/v1/credentials/other").statusCode()).isEqualTo(404);
@@ -200,7 +200,7 @@ class SidecarServerTest {
     }
 
     @Test
-    void foreignHostHeader_isRefusedAgainstDnsRebinding() throws Exception {
+    void foreignHostHeaderIsRefusedAgainstDnsRebinding() throws Exception {
         start();
 
         assertThat(rawGet("evil.example:" + server.port())).startsWith("HTTP/1.1 403");
@@ -209,7 +209,7 @@ class SidecarServerTest {
     }
 
     @Test
-    void loopbackHost_acceptsOnlyLoopbackLiteralsAndLocalhost() {
+    void loopbackHostAcceptsOnlyLoopbackLiteralsAndLocalhost() {
         assertThat(LOOPBACK.allows("127.0.0.1:9911")).isTrue();
         assertThat(LOOPBACK.allows("127.0.0.2")).isTrue();
         assertThat(LOOPBACK.allows("LOCALHOST")).isTrue();
@@ -221,7 +221,7 @@ class SidecarServerTest {
     }
 
     @Test
-    void close_stopsListeningAndEndsTheServerThreads() throws Exception {
+    void closeStopsListeningAndEndsTheServerThreads() throws Exception {
         start();
         get("/health");
         int port = server.port();

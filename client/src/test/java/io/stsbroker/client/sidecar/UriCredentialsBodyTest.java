@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class UriCredentialsBodyTest {
 
     @Test
-    void success_isExactlyTheCredentialsJavaUriFormat() {
+    void successIsExactlyTheCredentialsJavaUriFormat() {
         TemporaryCredentials credentials = new TemporaryCredentials("STS.abc", "sec\"ret", "tok/en+=",
                 Instant.parse("2026-11-27T12:00:00.987654Z"), "r", "arn", "session");
 
@@ -19,7 +19,7 @@ class UriCredentialsBodyTest {
     }
 
     @Test
-    void error_carriesCodeAndMessage() {
+    void errorCarriesCodeAndMessage() {
         assertThat(UriCredentialsBody.error("Forbidden", "no")).isEqualTo("{\"Code\":\"Forbidden\",\"Message\":\"no\"}");
     }
 }

@@ -63,7 +63,7 @@ public class CredentialVendor {
     private static final long REFRESH_RETRY_MAX_MILLIS = 60_000;
 
     private final Clock clock;
-    private final UpstreamFetcher fetcher;
+    private final CredentialSource source;
     private final AuditLog audit;
     private final boolean auditHandOuts;
     private final Duration minRemaining;
@@ -81,9 +81,9 @@ public class CredentialVendor {
     private final Counter refreshEvicted;
     private final DistributionSummary remaining;
 
-    CredentialVendor(Clock clock, UpstreamFetcher fetcher, AuditLog audit, BrokerConfig config, MeterRegistry meters) {
+    CredentialVendor(Clock clock, CredentialSource source, AuditLog audit, BrokerConfig config, MeterRegistry meters) {
         this.clock = clock;
-        this.fetcher = fetcher;
+        this.source = source;
         this.audit = audit;
         this.auditHandOuts = config.audit().handOuts();
         this.minRemaining = config.cache().minRemaining();
@@ -214,7 +214,8 @@ public class CredentialVendor {
 
     /**
      * Drops every cached credential of this caller and/or role (null matches all), and any remembered
-     * refusal for them; returns how many credentials were dropped.
+     * refusal for them; returns how many credentials were dropped. The one invalidation entry point:
+     * the admin API calls it, and so may anything that learns of a revocation elsewhere (another replica).
      */
     public long invalidate(String roleArn, String identity) {
         java.util.function.Predicate<CredentialKey> matches = k -> (roleArn == null || k.roleArn().equals(roleArn))
@@ -275,7 +276,7 @@ public class CredentialVendor {
     private CompletableFuture<CachedCredential> load(CredentialKey key, VendRequest request, FetchPriority priority) {
         AssumeRoleRequest call = new AssumeRoleRequest(request.roleArn(), request.sessionName(), request.duration(),
                 request.sessionPolicy(), request.externalId());
-        return fetcher.fetch(call, priority)
+        return source.fetch(key, call, priority)
                 .map(creds -> {
                     audit.record(AuditEvent.of(AuditEvent.Type.MINT, "Success").requestId(request.requestId())
                             .caller(request.identity()).role(request.roleName(), call.roleArn())
@@ -313,7 +314,7 @@ public class CredentialVendor {
         @Override
         public CompletableFuture<CachedCredential> asyncReload(CredentialKey key, CachedCredential old,
                                                                java.util.concurrent.Executor executor) {
-            return fetcher.fetch(old.request(), FetchPriority.DEFERRABLE)
+            return source.fetch(key, old.request(), FetchPriority.DEFERRABLE)
                     .map(creds -> {
                         refreshOk.increment();
                         audit.record(AuditEvent.of(AuditEvent.Type.MINT, "Success").requestId("refresh").caller(key.identity())

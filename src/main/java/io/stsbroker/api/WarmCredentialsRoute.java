@@ -110,7 +110,7 @@ public class WarmCredentialsRoute {
         // The role's own duration and policy, resolved exactly as the full path resolves a GET.
         VendRequest request = CredentialsResource.vendRequest(caller,
                 policy.resolve(role, Optional.empty(), Optional.empty()), requestId);
-        CredentialVendor.Warm warm = vendor.warm(request);
+        io.stsbroker.vending.WarmCredential warm = vendor.warm(request);
         if (warm == null) {
             ctx.next();
             return;

@@ -49,7 +49,7 @@ public class CredentialVendor {
     private final VendingMeters meters;
     private final VendingAudit audit;
 
-    CredentialVendor(Clock clock, CredentialSource source, AuditLog audit, BrokerConfig config, MeterRegistry registry) {
+    public CredentialVendor(Clock clock, CredentialSource source, AuditLog audit, BrokerConfig config, MeterRegistry registry) {
         this.clock = clock;
         this.source = source;
         this.minRemaining = config.cache().minRemaining();

@@ -18,8 +18,8 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.util.Optional;
 
@@ -57,17 +57,12 @@ public class WarmCredentialsRoute {
     private final CallerRateLimiter rateLimiter;
     private final CredentialVendor vendor;
     private final VendOutcomes outcomes;
+    @Inject
+    ErrorResponses errors;
 
     WarmCredentialsRoute(BrokerConfig config, KnownCallers callers, AccessPolicy policy, CallerRateLimiter rateLimiter,
                          CredentialVendor vendor, VendOutcomes outcomes) {
-        this.enabled = config.http().warmRoute();
-        if (enabled) {
-            firstHttpPermission(ConfigProvider.getConfig().getPropertyNames()).ifPresent(name -> {
-                throw new IllegalStateException("Invalid configuration " + name + ": broker.http.warm-route=true answers"
-                        + " cached credential requests before quarkus.http.auth.permission policies run;"
-                        + " set broker.http.warm-route=false to use such policies");
-            });
-        }
+        this.enabled = config.http().warmRoute(); // with an HTTP permission policy start-up stops (config.BrokerConfigValidator)
         this.callers = callers;
         this.policy = policy;
         this.rateLimiter = rateLimiter;
@@ -75,20 +70,9 @@ public class WarmCredentialsRoute {
         this.outcomes = outcomes;
     }
 
-    /** An HTTP permission policy would not see warm requests: start-up refuses the combination. */
-    static Optional<String> firstHttpPermission(Iterable<String> propertyNames) {
-        for (String name : propertyNames) {
-            if (name.startsWith("quarkus.http.auth.permission.")) {
-                return Optional.of(name);
-            }
-        }
-        return Optional.empty();
-    }
-
     void install(@Observes Router router) {
         if (enabled) {
-            // Right after HttpRouting's checks (request id, header size, TLS, body size), before authentication.
-            router.route().order(Integer.MIN_VALUE + 1).handler(this::handle);
+            router.route().order(RouteOrder.WARM_CREDENTIALS).handler(this::handle);
         }
     }
 
@@ -122,7 +106,7 @@ public class WarmCredentialsRoute {
             rateLimiter.admit(caller.identity(), role.name());
         } catch (BrokerException e) {
             outcomes.count(e.code().code());
-            HttpRouting.write(ctx, e.code(), e.getMessage(), e.retryAfter().orElse(null));
+            errors.write(ctx, e);
             return;
         }
         // Handed out even if the entry is dropped meanwhile: it was valid when the request was decided.

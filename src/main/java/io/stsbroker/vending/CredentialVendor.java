@@ -52,7 +52,7 @@ import java.util.stream.DoubleStream;
  * before other upstream calls in the budget. A request answered from the cache, or joining a mint
  * already in progress, never gets there.
  */
-@Startup // its settings (failure-ttl, mint limits) are checked at start-up, not at the first request
+@Startup // its meters exist from start-up, not from the first request
 @Singleton
 public class CredentialVendor {
 
@@ -107,10 +107,6 @@ public class CredentialVendor {
                 })
                 .buildAsync(new Loader());
         Duration failureTtl = config.cache().failureTtl();
-        if (failureTtl.isNegative()) {
-            throw new IllegalArgumentException("Invalid configuration broker.cache.failure-ttl='" + failureTtl
-                    + "': must be zero (off) or positive");
-        }
         this.failures = failureTtl.isZero() ? null : Caffeine.newBuilder()
                 .maximumSize(config.cache().maxEntries())
                 .ticker(ticker)

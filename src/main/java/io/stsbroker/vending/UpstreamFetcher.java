@@ -73,12 +73,6 @@ class UpstreamFetcher {
     private UpstreamFetcher(StsClient sts, UpstreamBudget budget, int maxAttempts, Duration backoff, Duration deadline,
                             MeterRegistry meters, AtomicInteger inFlight) {
         this.inFlight = inFlight;
-        if (maxAttempts < 1) {
-            throw new IllegalArgumentException("Invalid configuration broker.sts.max-attempts='" + maxAttempts + "': must be at least 1");
-        }
-        if (backoff == null || backoff.isNegative() || backoff.isZero()) {
-            throw new IllegalArgumentException("Invalid configuration broker.sts.retry-backoff='" + backoff + "': must be positive");
-        }
         this.sts = sts;
         this.budget = budget;
         this.maxAttempts = maxAttempts;

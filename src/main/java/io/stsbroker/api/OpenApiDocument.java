@@ -24,7 +24,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Served here rather than by the SmallRye OpenAPI extension: the file is written by hand and is
  * the contract (annotation scanning would only disagree with it), and the extension parsed,
- * modelled and re-serialised it on every start, about a tenth of the start-up time.
+ * modelled and re-serialised it on every start (docs/BENCHMARKS.md, start-up).
  */
 @Singleton
 public class OpenApiDocument {

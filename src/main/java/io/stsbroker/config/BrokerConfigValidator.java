@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -14,8 +15,8 @@ import java.util.regex.Pattern;
  *
  * <p><b>Not here</b>, because they need more than the configuration: a role's shape
  * ({@code policy.RoleValidator}, also run on every reload of {@code broker.roles-file}) and the file
- * itself ({@code policy.AccessPolicy}); the JWT keys and {@code mp.jwt.*} settings
- * ({@code auth.TrustedKeys}, {@code auth.JwtSettingsCheck}, which read the key files); the broker's own
+ * itself ({@code policy.AccessPolicy}); the JWT keys' content ({@code auth.TrustedKeys}, which reads
+ * them); the broker's own
  * Alibaba identity ({@code sts.SigningIdentities}, which reads the environment).
  */
 public final class BrokerConfigValidator {
@@ -28,21 +29,29 @@ public final class BrokerConfigValidator {
     private static final Pattern API_KEY_NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
     private static final String HTTP_PERMISSIONS = "quarkus.http.auth.permission.";
+    static final String JWT_KEY_LOCATION = "mp.jwt.verify.publickey.location";
+    static final String JWT_KEY = "mp.jwt.verify.publickey";
+    static final String JWT_ISSUER = "mp.jwt.verify.issuer";
+    static final String JWT_AUDIENCES = "mp.jwt.verify.audiences";
+    static final List<String> JWT_REPLACED_SKEWS = List.of("mp.jwt.verify.clock.skew", "smallrye.jwt.expiration.grace");
 
     /**
      * The settings outside {@code broker.*} that the broker's own depend on.
      *
-     * @param maxHeaderBytes      {@code quarkus.http.limits.max-header-size}, Vert.x's hard cap
-     * @param idleTimeout         {@code quarkus.http.idle-timeout}
-     * @param securityEvents      {@code quarkus.security.events.enabled}
-     * @param propertyNames       every configured property name (to find {@code quarkus.http.auth.permission.*})
+     * @param maxHeaderBytes {@code quarkus.http.limits.max-header-size}, Vert.x's hard cap
+     * @param idleTimeout    {@code quarkus.http.idle-timeout}
+     * @param securityEvents {@code quarkus.security.events.enabled}
+     * @param propertyNames  every property name (to find {@code quarkus.http.auth.permission.*})
+     * @param configured     a property's value when someone set it, empty when unset or only defaulted
+     *                       (SmallRye JWT ships a default issuer that must not count as configured)
      */
     public record ServerSettings(long maxHeaderBytes, Duration idleTimeout, boolean securityEvents,
-                                 Iterable<String> propertyNames) {
+                                 Iterable<String> propertyNames, Function<String, Optional<String>> configured) {
 
-        /** Quarkus's defaults (20K header cap, 30 min idle timeout, security events on), no other property. */
-        public static ServerSettings defaults() {
-            return new ServerSettings(20 * 1024, Duration.ofMinutes(30), true, List.of());
+        /** Quarkus's defaults (20K header cap, 30 min idle timeout, security events on) and these properties. */
+        public static ServerSettings defaults(Map<String, String> configured) {
+            return new ServerSettings(20 * 1024, Duration.ofMinutes(30), true, configured.keySet(),
+                    name -> Optional.ofNullable(configured.get(name)).filter(v -> !v.isBlank()));
         }
     }
 
@@ -53,6 +62,7 @@ public final class BrokerConfigValidator {
     public static void validate(BrokerConfig config, ServerSettings server) {
         http(config, server);
         auth(config.auth(), server);
+        jwt(server.configured());
         apiKeys(config.apiKeys());
         admin(config.admin());
         if (config.rolesFile().isPresent() && !positive(config.rolesFilePollInterval())) {
@@ -107,6 +117,26 @@ public final class BrokerConfigValidator {
         }
         within("broker.auth.expiry-skew", auth.expirySkew(), MAX_EXPIRY_SKEW);
         within("broker.auth.issued-at-skew", auth.issuedAtSkew(), MAX_ISSUED_AT_SKEW);
+    }
+
+    private static void jwt(Function<String, Optional<String>> configured) {
+        boolean key = configured.apply(JWT_KEY_LOCATION).isPresent() || configured.apply(JWT_KEY).isPresent();
+        if (key && configured.apply(JWT_ISSUER).isEmpty()) {
+            // Without an expected issuer and audience every token the cluster signs, for any audience, would do.
+            throw new IllegalArgumentException("Invalid configuration: " + JWT_KEY_LOCATION + " is set but " + JWT_ISSUER
+                    + " is not; set the issuer the broker must accept (for Kubernetes, the cluster's service-account issuer)");
+        }
+        if (key && configured.apply(JWT_AUDIENCES).isEmpty()) {
+            throw new IllegalArgumentException("Invalid configuration: " + JWT_KEY_LOCATION + " is set but " + JWT_AUDIENCES
+                    + " is not; set the audience callers request for the broker (for example sts-broker)");
+        }
+        for (String skew : JWT_REPLACED_SKEWS) {
+            // The broker's own skews replace SmallRye's; a value that silently did nothing would mislead.
+            configured.apply(skew).ifPresent(value -> {
+                throw invalid(skew + "=" + value + ": the broker ignores it; set broker.auth.expiry-skew (default 0s, for exp) and"
+                        + " broker.auth.issued-at-skew (default 60s, for nbf and iat) instead");
+            });
+        }
     }
 
     private static void within(String property, Duration value, Duration max) {

@@ -6,9 +6,11 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigValue;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Runs {@link BrokerConfigValidator} once at start-up; a bad setting stops start-up with its message.
@@ -25,6 +27,14 @@ class StartupValidation {
                   @ConfigProperty(name = "quarkus.http.idle-timeout") Duration idleTimeout) {
         boolean securityEvents = all.getOptionalValue("quarkus.security.events.enabled", Boolean.class).orElse(true);
         BrokerConfigValidator.validate(broker, new BrokerConfigValidator.ServerSettings(
-                maxHeaderSize.asLongValue(), idleTimeout, securityEvents, all.getPropertyNames()));
+                maxHeaderSize.asLongValue(), idleTimeout, securityEvents, all.getPropertyNames(), name -> configured(all, name)));
+    }
+
+    /** The value someone set; a default shipped by an extension (SmallRye JWT's issuer) does not count. */
+    private static Optional<String> configured(Config all, String name) {
+        ConfigValue v = all.getConfigValue(name);
+        boolean set = v.getValue() != null && !v.getValue().isBlank() && v.getSourceOrdinal() > Integer.MIN_VALUE
+                && !"DefaultValuesConfigSource".equals(v.getSourceName());
+        return set ? Optional.of(v.getValue()) : Optional.empty();
     }
 }

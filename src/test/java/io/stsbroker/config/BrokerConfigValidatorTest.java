@@ -4,7 +4,10 @@ import io.stsbroker.testing.TestConfigs;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -16,14 +19,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class BrokerConfigValidatorTest {
 
-    private static final BrokerConfigValidator.ServerSettings SERVER = BrokerConfigValidator.ServerSettings.defaults();
+    private static final BrokerConfigValidator.ServerSettings SERVER = BrokerConfigValidator.ServerSettings.defaults(Map.of());
 
     private static void validate(String... properties) {
         BrokerConfigValidator.validate(TestConfigs.broker(properties), SERVER);
     }
 
     private static BrokerConfigValidator.ServerSettings server(long maxHeaderBytes, Duration idle, boolean events, String... names) {
-        return new BrokerConfigValidator.ServerSettings(maxHeaderBytes, idle, events, List.of(names));
+        return new BrokerConfigValidator.ServerSettings(maxHeaderBytes, idle, events, List.of(names), name -> Optional.empty());
+    }
+
+    /** Quarkus's defaults and these properties (name/value pairs) set outside {@code broker.*}. */
+    private static BrokerConfigValidator.ServerSettings with(String... properties) {
+        Map<String, String> set = new HashMap<>();
+        for (int i = 0; i < properties.length; i += 2) {
+            set.put(properties[i], properties[i + 1]);
+        }
+        return BrokerConfigValidator.ServerSettings.defaults(set);
     }
 
     @Test
@@ -139,5 +151,27 @@ class BrokerConfigValidatorTest {
                 .hasMessageContaining("broker.roles.r.rate-limit");
         assertThatThrownBy(() -> validate("broker.rate-limit.max-callers", "0"))
                 .hasMessageContaining("broker.rate-limit.max-callers");
+    }
+
+    @Test
+    void aJwtKeyWithoutIssuerOrAudiencesStopsStartUpNamingTheMissingOne() {
+        BrokerConfig config = TestConfigs.broker();
+        assertThatThrownBy(() -> BrokerConfigValidator.validate(config, with(
+                "mp.jwt.verify.publickey.location", "file:/keys/jwks.json", "mp.jwt.verify.audiences", "sts-broker")))
+                .hasMessageContaining("mp.jwt.verify.issuer");
+        assertThatThrownBy(() -> BrokerConfigValidator.validate(config, with(
+                "mp.jwt.verify.publickey", "{}", "mp.jwt.verify.issuer", "https://issuer")))
+                .hasMessageContaining("mp.jwt.verify.audiences");
+        assertThatCode(() -> BrokerConfigValidator.validate(config, with("mp.jwt.verify.publickey.location", "file:/k",
+                "mp.jwt.verify.issuer", "https://issuer", "mp.jwt.verify.audiences", "sts-broker")))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void smallRyesOwnSkewsStopStartUpPointingAtTheBrokersOwn() {
+        assertThatThrownBy(() -> BrokerConfigValidator.validate(TestConfigs.broker(), with("mp.jwt.verify.clock.skew", "30")))
+                .hasMessageContaining("mp.jwt.verify.clock.skew=30").hasMessageContaining("broker.auth.expiry-skew");
+        assertThatThrownBy(() -> BrokerConfigValidator.validate(TestConfigs.broker(), with("smallrye.jwt.expiration.grace", "5")))
+                .hasMessageContaining("smallrye.jwt.expiration.grace=5");
     }
 }

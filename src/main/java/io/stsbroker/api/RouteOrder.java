@@ -1,9 +1,9 @@
 package io.stsbroker.api;
 
 /**
- * The order of the broker's own Vert.x routes, in one place. Vert.x runs routes in ascending order;
- * Quarkus installs its security and JAX-RS routes at orders above these, so everything here runs
- * before a token is looked at.
+ * The order of the broker's own Vert.x routes, in one place. Vert.x runs routes in ascending order,
+ * and these are the lowest there are: they run before the framework's authentication and JAX-RS
+ * routes, so before a token is looked at.
  */
 final class RouteOrder {
 

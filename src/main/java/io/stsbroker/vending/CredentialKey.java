@@ -10,9 +10,4 @@ package io.stsbroker.vending;
  * shared string, so comparing it is usually an identity check.
  */
 public record CredentialKey(String roleArn, String identity, long durationSeconds, String policy, String externalId) {
-
-    static CredentialKey of(VendRequest r) {
-        return new CredentialKey(r.roleArn(), r.identity(), r.duration().toSeconds(),
-                r.sessionPolicy().orElse(""), r.externalId().orElse(""));
-    }
 }

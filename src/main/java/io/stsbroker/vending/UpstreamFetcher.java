@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @Startup
 @Singleton
-class UpstreamFetcher {
+class UpstreamFetcher implements CredentialSource {
 
     /** The longest backoff, as a multiple of the first. */
     static final int MAX_BACKOFF_FACTOR = 16;
@@ -86,6 +86,12 @@ class UpstreamFetcher {
     /** {@link #fetch(AssumeRoleRequest, FetchPriority)} for a cold caller. */
     Uni<StsCredentials> fetch(AssumeRoleRequest request) {
         return fetch(request, FetchPriority.COLD);
+    }
+
+    /** Calls STS for {@code request}; the key is not needed upstream. */
+    @Override
+    public Uni<StsCredentials> fetch(CredentialKey key, AssumeRoleRequest request, FetchPriority priority) {
+        return fetch(request, priority);
     }
 
     /** Fetches with every attempt taking its budget token at {@code priority}. */

@@ -1,5 +1,7 @@
 package io.stsbroker.vending;
 
+import io.stsbroker.sts.AssumeRoleRequest;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,5 +29,15 @@ public record VendRequest(String roleName, String roleArn, String identity, Stri
         Objects.requireNonNull(duration, "duration");
         Objects.requireNonNull(sessionPolicy, "sessionPolicy");
         Objects.requireNonNull(externalId, "externalId");
+    }
+
+    /** What this request shares a cached credential by. */
+    CredentialKey key() {
+        return new CredentialKey(roleArn, identity, duration.toSeconds(), sessionPolicy.orElse(""), externalId.orElse(""));
+    }
+
+    /** The STS call that mints a credential for this request. */
+    AssumeRoleRequest assumeRole() {
+        return new AssumeRoleRequest(roleArn, sessionName, duration, sessionPolicy, externalId);
     }
 }

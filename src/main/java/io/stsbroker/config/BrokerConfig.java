@@ -16,7 +16,9 @@ import java.util.Optional;
  * every reload of {@code broker.roles-file}.
  *
  * <p>A new group is a method here returning a nested interface (declared below the others), and
- * its checks go into {@link BrokerConfigValidator}.
+ * its checks go into {@link BrokerConfigValidator}. The file is long because every property's
+ * javadoc states its meaning and default; the groups stay nested so that code names them as
+ * {@code BrokerConfig.Sts} and so on.
  */
 @ConfigMapping(prefix = "broker")
 public interface BrokerConfig {

@@ -5,25 +5,33 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stsbroker.api.dto.ErrorBody;
 import io.stsbroker.error.BrokerException;
 import io.stsbroker.error.ErrorCode;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.time.Duration;
 
-/** Builds the one error response shape, for JAX-RS mappers and for Vert.x handlers alike. */
-final class ErrorResponses {
+/**
+ * The one writer of error responses: the JAX-RS mappers take a {@link Response} from
+ * {@link #response}, the Vert.x handlers (request guards, failure and status handlers, the warm
+ * route) call {@link #write}. Both send the same body ({@link ErrorBody}, {@code upstreamCode} only
+ * when STS said no), the same status, and {@code WWW-Authenticate}/{@code Retry-After} under the same
+ * conditions.
+ */
+@Singleton
+public class ErrorResponses {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    private final ObjectMapper json;
 
-    private ErrorResponses() {
+    /** {@code json}: the mapper Quarkus configures (the same one that writes the API's bodies). */
+    ErrorResponses(ObjectMapper json) {
+        this.json = json;
     }
 
-    static ErrorBody body(BrokerException e, String requestId) {
-        return new ErrorBody(e.code().code(), e.getMessage(), requestId, e.upstreamCode().orElse(null));
-    }
-
-    static Response response(BrokerException e, String requestId) {
-        // No X-Request-Id here: HttpRouting set it on the response before JAX-RS ran, and adding it
+    /** For JAX-RS: the error as a response; the framework writes it. */
+    Response response(BrokerException e, String requestId) {
+        // No X-Request-Id here: RequestGuards set it on the response before JAX-RS ran, and adding it
         // again would send the header twice.
         Response.ResponseBuilder r = Response.status(e.code().status())
                 .type(MediaType.APPLICATION_JSON_TYPE)
@@ -35,13 +43,47 @@ final class ErrorResponses {
         return r.build();
     }
 
+    /** For JAX-RS: an error the framework raised by status alone, with its {@link #defaultMessage}. */
+    Response response(ErrorCode code, String requestId) {
+        return response(new BrokerException(code, defaultMessage(code)), requestId);
+    }
+
+    /** For Vert.x: an error raised by status alone, with its {@link #defaultMessage}. */
+    public void write(RoutingContext ctx, ErrorCode code) {
+        write(ctx, new BrokerException(code, defaultMessage(code)));
+    }
+
+    /**
+     * For Vert.x: ends the response with this error, unless something was already sent (then the
+     * status line is out and nothing more can be said).
+     */
+    public void write(RoutingContext ctx, BrokerException e) {
+        if (ctx.response().ended() || ctx.response().headWritten()) {
+            return;
+        }
+        String requestId = RequestIds.of(ctx);
+        var response = ctx.response().setStatusCode(e.code().status())
+                .putHeader("Content-Type", "application/json")
+                .putHeader(RequestIds.HEADER, requestId);
+        if (e.code() == ErrorCode.UNAUTHORIZED) {
+            response.putHeader("WWW-Authenticate", "Bearer");
+        }
+        e.retryAfter().ifPresent(d -> response.putHeader("Retry-After", Long.toString(retryAfterSeconds(d))));
+        response.end(json(body(e, requestId)));
+    }
+
+    private static ErrorBody body(BrokerException e, String requestId) {
+        return new ErrorBody(e.code().code(), e.getMessage(), requestId, e.upstreamCode().orElse(null));
+    }
+
+    /** Whole seconds, rounded up and at least 1: {@code Retry-After: 0} would invite an immediate retry. */
     static long retryAfterSeconds(Duration d) {
         return Math.max(1, (d.toMillis() + 999) / 1000);
     }
 
-    static String json(ErrorBody body) {
+    private String json(ErrorBody body) {
         try {
-            return JSON.writeValueAsString(body);
+            return json.writeValueAsString(body);
         } catch (JsonProcessingException e) {
             return "{\"code\":\"InternalError\",\"message\":\"error body could not be written\"}";
         }

@@ -27,10 +27,12 @@ public class ExceptionMappers {
 
     @Inject
     AuthRefusals refusals;
+    @Inject
+    ErrorResponses errors;
 
     @ServerExceptionMapper
     public Response broker(BrokerException e, RoutingContext ctx) {
-        return ErrorResponses.response(e, RequestIds.of(ctx));
+        return errors.response(e, RequestIds.of(ctx));
     }
 
     @ServerExceptionMapper
@@ -47,13 +49,13 @@ public class ExceptionMappers {
         if (code == ErrorCode.INTERNAL_ERROR) {
             return unexpected(e, ctx);
         }
-        return ErrorResponses.response(new BrokerException(code, ErrorResponses.defaultMessage(code)), RequestIds.of(ctx));
+        return errors.response(code, RequestIds.of(ctx));
     }
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e, RoutingContext ctx) {
         // Jackson's message can quote the input, which may be a secret pasted in the wrong field.
-        return ErrorResponses.response(new BrokerException(ErrorCode.INVALID_PARAMETER,
+        return errors.response(new BrokerException(ErrorCode.INVALID_PARAMETER,
                 "The request body is not valid JSON of the expected shape."), RequestIds.of(ctx));
     }
 
@@ -61,14 +63,12 @@ public class ExceptionMappers {
     public Response unauthorized(RuntimeException e, RoutingContext ctx) {
         String requestId = RequestIds.of(ctx);
         refusals.record(ctx, e, requestId); // e.g. no token for an @Authenticated resource: reason "missing"
-        return ErrorResponses.response(new BrokerException(ErrorCode.UNAUTHORIZED,
-                ErrorResponses.defaultMessage(ErrorCode.UNAUTHORIZED)), requestId);
+        return errors.response(ErrorCode.UNAUTHORIZED, requestId);
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, RoutingContext ctx) {
-        return ErrorResponses.response(new BrokerException(ErrorCode.FORBIDDEN,
-                ErrorResponses.defaultMessage(ErrorCode.FORBIDDEN)), RequestIds.of(ctx));
+        return errors.response(ErrorCode.FORBIDDEN, RequestIds.of(ctx));
     }
 
     @ServerExceptionMapper
@@ -83,7 +83,6 @@ public class ExceptionMappers {
             LOG.errorf("Unexpected %s for request %s", t.getClass().getName(), requestId);
             LOG.debug("Unexpected failure detail", t);
         }
-        return ErrorResponses.response(new BrokerException(ErrorCode.INTERNAL_ERROR,
-                ErrorResponses.defaultMessage(ErrorCode.INTERNAL_ERROR)), requestId);
+        return errors.response(ErrorCode.INTERNAL_ERROR, requestId);
     }
 }

@@ -1,6 +1,7 @@
 package io.stsbroker.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -23,7 +24,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Served here rather than by the SmallRye OpenAPI extension: the file is written by hand and is
  * the contract (annotation scanning would only disagree with it), and the extension parsed,
- * modelled and re-serialised it on every start, about a tenth of the start-up time.
+ * modelled and re-serialised it on every start (docs/BENCHMARKS.md, start-up).
  */
 @Singleton
 public class OpenApiDocument {
@@ -32,9 +33,11 @@ public class OpenApiDocument {
     private static final String RESOURCE = "META-INF/openapi.yaml";
 
     private final byte[] yaml;
+    private final ObjectMapper mapper;
     private volatile byte[] json;
 
-    OpenApiDocument() {
+    OpenApiDocument(ObjectMapper mapper) {
+        this.mapper = mapper;
         try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " is missing from the application: the build copies openapi.yaml there");
@@ -64,7 +67,7 @@ public class OpenApiDocument {
         if (j == null) {
             Object tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(new String(yaml, StandardCharsets.UTF_8));
             try {
-                j = ErrorResponses.JSON.writeValueAsBytes(tree);
+                j = mapper.writeValueAsBytes(tree);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("openapi.yaml cannot be written as JSON", e);
             }

@@ -15,10 +15,9 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.ConfigProvider;
 
-import java.util.Optional;
 
 /**
  * Answers {@code GET /v1/credentials/{role}} on the event loop, before Quarkus security and JAX-RS
@@ -47,34 +46,18 @@ public class WarmCredentialsRoute {
     private final boolean enabled;
     private final TokenChecker tokens;
     private final CredentialRequests requests;
+    @Inject
+    ErrorResponses errors;
 
     WarmCredentialsRoute(BrokerConfig config, TokenChecker tokens, CredentialRequests requests) {
-        this.enabled = config.http().warmRoute();
-        if (enabled) {
-            firstHttpPermission(ConfigProvider.getConfig().getPropertyNames()).ifPresent(name -> {
-                throw new IllegalStateException("Invalid configuration " + name + ": broker.http.warm-route=true answers"
-                        + " cached credential requests before quarkus.http.auth.permission policies run;"
-                        + " set broker.http.warm-route=false to use such policies");
-            });
-        }
+        this.enabled = config.http().warmRoute(); // with an HTTP permission policy start-up stops (config.BrokerConfigValidator)
         this.tokens = tokens;
         this.requests = requests;
     }
 
-    /** An HTTP permission policy would not see warm requests: start-up refuses the combination. */
-    static Optional<String> firstHttpPermission(Iterable<String> propertyNames) {
-        for (String name : propertyNames) {
-            if (name.startsWith("quarkus.http.auth.permission.")) {
-                return Optional.of(name);
-            }
-        }
-        return Optional.empty();
-    }
-
     void install(@Observes Router router) {
         if (enabled) {
-            // Right after HttpRouting's checks (request id, header size, TLS, body size), before authentication.
-            router.route().order(Integer.MIN_VALUE + 1).handler(this::handle);
+            router.route().order(RouteOrder.WARM_CREDENTIALS).handler(this::handle);
         }
     }
 
@@ -91,7 +74,7 @@ public class WarmCredentialsRoute {
         try {
             v = caller == null ? null : requests.tryWarm(caller, roleName, RequestIds.of(ctx));
         } catch (BrokerException e) {
-            HttpRouting.write(ctx, e.code(), e.getMessage(), e.retryAfter().orElse(null));
+            errors.write(ctx, e);
             return;
         }
         if (v == null) {

@@ -2,7 +2,6 @@ package io.stsbroker.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.spi.runtime.AuthenticationFailureEvent;
@@ -14,7 +13,6 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import java.net.InetAddress;
@@ -56,10 +54,6 @@ public class AuthFailureLimiter {
     AuthFailureLimiter(BrokerConfig config, Clock clock) {
         this.clock = clock;
         this.maxPerMinute = config.auth().maxFailuresPerMinute();
-        if (maxPerMinute < 0) {
-            throw new IllegalArgumentException("Invalid configuration broker.auth.max-failures-per-minute=" + maxPerMinute
-                    + ": must be 0 (off) or positive");
-        }
         this.intervalNanos = maxPerMinute == 0 ? 0 : Math.max(1, WINDOW_NANOS / maxPerMinute);
         this.buckets = Caffeine.newBuilder()
                 .executor(Runnable::run) // read on every request: see CallerRateLimiter
@@ -68,17 +62,6 @@ public class AuthFailureLimiter {
                 // A bucket untouched for a window is full again: forgetting it changes nothing.
                 .expireAfterWrite(Duration.ofNanos(WINDOW_NANOS))
                 .build();
-    }
-
-    void checkEventsEnabled(@Observes StartupEvent ignored) {
-        // Failures are counted from Quarkus security events; without them the limit would silently do nothing.
-        boolean events = ConfigProvider.getConfig().getOptionalValue("quarkus.security.events.enabled", Boolean.class)
-                .orElse(true);
-        if (maxPerMinute > 0 && !events) {
-            throw new IllegalStateException("Invalid configuration: broker.auth.max-failures-per-minute=" + maxPerMinute
-                    + " needs quarkus.security.events.enabled=true (failed authentications are counted from those events);"
-                    + " set broker.auth.max-failures-per-minute=0 to switch the limit off");
-        }
     }
 
     /**

@@ -2,7 +2,6 @@ package io.stsbroker.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
 
 import java.time.Duration;
 import java.util.List;
@@ -11,9 +10,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything under {@code broker.*}. Checks that need more than a type (ARN format, duration
- * ordering, policy JSON, digest format) run at start-up where each part is loaded:
- * {@code policy.RoleValidator} and {@code auth.ApiKeyRegistry}.
+ * Everything under {@code broker.*}. Property names are the kebab-case of the method names.
+ * {@link BrokerConfigValidator} checks what a type cannot (ranges, orderings, digest format) before
+ * any bean reads these; a role's shape is checked by {@code policy.RoleValidator}, which also checks
+ * every reload of {@code broker.roles-file}.
+ *
+ * <p>A new group is a method here returning a nested interface (declared below the others), and
+ * its checks go into {@link BrokerConfigValidator}. The file is long because every property's
+ * javadoc states its meaning and default; the groups stay nested so that code names them as
+ * {@code BrokerConfig.Sts} and so on.
  */
 @ConfigMapping(prefix = "broker")
 public interface BrokerConfig {
@@ -26,16 +31,18 @@ public interface BrokerConfig {
      * {@code apikey:<name>}. Several digests per name let a key be rotated without changing the
      * identity. Plain keys are never configured.
      */
-    @WithName("api-keys")
     Map<String, List<String>> apiKeys();
 
+    /** The upstream STS: which one, its endpoint, timeouts, retries and call budget. */
     Sts sts();
 
-    @WithName("embedded-sts")
+    /** The STS built into the broker ({@code broker.sts.provider=embedded}, the dev default). */
     EmbeddedSts embeddedSts();
 
+    /** The credential cache: when a credential is refreshed, dropped, and how many are held. */
     Cache cache();
 
+    /** What the audit log records beyond mints and denials. */
     Audit audit();
 
     /** The longest a credential request may take before it fails with 503. Default 8s, below credentials-java's 10 s read timeout. */
@@ -48,11 +55,9 @@ public interface BrokerConfig {
      * without a restart; an invalid edit is refused and the previous catalogue kept. A role may be
      * defined here or in {@code broker.roles}, not in both. Unset by default.
      */
-    @WithName("roles-file")
     Optional<String> rolesFile();
 
     /** How often {@code broker.roles-file} is checked for changes (its content hash). Default 5s. */
-    @WithName("roles-file-poll-interval")
     @WithDefault("5s")
     Duration rolesFilePollInterval();
 
@@ -65,6 +70,9 @@ public interface BrokerConfig {
     /** HTTP rules of the broker's own API (TLS, header size). */
     Http http();
 
+    /** Per-caller request limits on the credential endpoints (429 {@code Throttling} beyond them). */
+    RateLimit rateLimit();
+
     interface Auth {
         /**
          * Failed authentications (a bearer token that did not verify) allowed per client address per
@@ -72,17 +80,14 @@ public interface BrokerConfig {
          * that address carrying a token get 429 {@code Throttling} before the token is hashed or its
          * signature checked. Default 60; 0 switches the limit off.
          */
-        @WithName("max-failures-per-minute")
         @WithDefault("60")
         int maxFailuresPerMinute();
 
         /** Client addresses tracked for {@code max-failures-per-minute} (least recently seen dropped first). Default 100000. */
-        @WithName("max-tracked-addresses")
         @WithDefault("100000")
         long maxTrackedAddresses();
 
         /** Bearer tokens longer than this many characters are refused unread (no hashing, no signature check). Default 8192. */
-        @WithName("max-token-length")
         @WithDefault("8192")
         int maxTokenLength();
 
@@ -91,7 +96,6 @@ public interface BrokerConfig {
          * signature check; each is forgotten at its own {@code exp} or after {@code verified-token-max-age},
          * whichever comes first. Default 10000; 0 switches the cache off.
          */
-        @WithName("verified-token-cache-size")
         @WithDefault("10000")
         long verifiedTokenCacheSize();
 
@@ -99,7 +103,6 @@ public interface BrokerConfig {
          * The longest a verified JWT is remembered, which bounds how late a removed verification key
          * takes effect. Default 5m.
          */
-        @WithName("verified-token-max-age")
         @WithDefault("5m")
         Duration verifiedTokenMaxAge();
 
@@ -107,7 +110,6 @@ public interface BrokerConfig {
          * How long after its {@code exp} a JWT is still accepted, for issuers whose clock runs behind
          * the broker's. Default 0s: a token is refused from the second its {@code exp} names. At most 5m.
          */
-        @WithName("expiry-skew")
         @WithDefault("0s")
         Duration expirySkew();
 
@@ -115,7 +117,6 @@ public interface BrokerConfig {
          * How far in the future a JWT's {@code nbf} and {@code iat} may lie, so that a token freshly
          * issued by an issuer whose clock runs ahead of the broker's still works. Default 60s. At most 10m.
          */
-        @WithName("issued-at-skew")
         @WithDefault("60s")
         Duration issuedAtSkew();
     }
@@ -130,7 +131,6 @@ public interface BrokerConfig {
          * Refuse the API over plain HTTP with 403 {@code Forbidden}; {@code /q/*} (health, metrics,
          * OpenAPI: no tokens) stays reachable for probes. Default false.
          */
-        @WithName("require-tls")
         @WithDefault("false")
         boolean requireTls();
 
@@ -139,7 +139,6 @@ public interface BrokerConfig {
          * {@code quarkus.http.limits.max-header-size}, where Vert.x itself answers 431 without a
          * body. Default 16384.
          */
-        @WithName("max-header-size")
         @WithDefault("16384")
         int maxHeaderSize();
 
@@ -149,14 +148,9 @@ public interface BrokerConfig {
          * JAX-RS layers (same checks, same answer; see {@code WarmCredentialsRoute}). Default true;
          * false sends every request the full way.
          */
-        @WithName("warm-route")
         @WithDefault("true")
         boolean warmRoute();
     }
-    /** Per-caller request limits on the credential endpoints (429 {@code Throttling} beyond them). */
-    @WithName("rate-limit")
-    RateLimit rateLimit();
-
     interface RoleConfig {
         /** {@code acs:ram::<account-id>:role/<role-name>}. */
         String arn();
@@ -169,7 +163,6 @@ public interface BrokerConfig {
         Optional<String> policy();
 
         /** Optional ExternalId, sent when the role's trust policy asks for one. */
-        @WithName("external-id")
         Optional<String> externalId();
 
         /** Identity patterns allowed to use the role; {@code *} matches any run of characters except {@code :}. Empty: nobody. */
@@ -180,7 +173,6 @@ public interface BrokerConfig {
          * bucket for the role, on top of its overall {@code broker.rate-limit} bucket. Unset: only
          * the overall one applies.
          */
-        @WithName("rate-limit")
         Optional<Integer> rateLimit();
     }
 
@@ -197,12 +189,10 @@ public interface BrokerConfig {
         Duration timeout();
 
         /** Attempts for one AssumeRole when STS answers with a retryable error. Default 3. */
-        @WithName("max-attempts")
         @WithDefault("3")
         int maxAttempts();
 
         /** First backoff between attempts, doubled each time with jitter. Default 200ms. */
-        @WithName("retry-backoff")
         @WithDefault("200ms")
         Duration retryBackoff();
 
@@ -212,7 +202,6 @@ public interface BrokerConfig {
          * calls per second per account, summed over every user of the account, so replicas times
          * this must stay below that quota minus the other users. Default 50 (two replicas).
          */
-        @WithName("max-calls-per-second")
         @WithDefault("50")
         int maxCallsPerSecond();
 
@@ -220,7 +209,6 @@ public interface BrokerConfig {
          * The longest an AssumeRole attempt waits for the upstream budget; one that would have to wait
          * longer (or past {@code broker.request-timeout}) fails at once with 503. Default 2s.
          */
-        @WithName("budget-wait")
         @WithDefault("2s")
         Duration budgetWait();
 
@@ -263,31 +251,25 @@ public interface BrokerConfig {
         int port();
 
         /** AccessKeyId the embedded STS accepts; random when unset. */
-        @WithName("access-key-id")
         Optional<String> accessKeyId();
 
         /** AccessKeySecret the embedded STS verifies signatures with; random when unset. */
-        @WithName("access-key-secret")
         Optional<String> accessKeySecret();
 
         /** Key that signs the embedded STS's self-verifying security tokens (base64 or text); random when unset. */
-        @WithName("token-key")
         Optional<String> tokenKey();
     }
 
     interface Cache {
         /** A credential with less than this left is never handed out. Default 20m, above credentials-java's 15-minute stale window. */
-        @WithName("min-remaining")
         @WithDefault("20m")
         Duration minRemaining();
 
         /** With less than this left, the cached credential is still served and one background refresh starts. Default 30m. */
-        @WithName("refresh-ahead")
         @WithDefault("30m")
         Duration refreshAhead();
 
         /** Upper bound on cached (role, caller, ...) entries. Default 100000. */
-        @WithName("max-entries")
         @WithDefault("100000")
         long maxEntries();
 
@@ -296,7 +278,6 @@ public interface BrokerConfig {
          * {@code InvalidAccessKeyId.*}, bad parameters) is remembered for the same cache key and
          * answered without calling STS again. Default 10s; 0 disables it.
          */
-        @WithName("failure-ttl")
         @WithDefault("10s")
         Duration failureTtl();
 
@@ -305,21 +286,18 @@ public interface BrokerConfig {
          * counting those being minted; a request for one more gets 429 {@code Throttling} until one
          * of them leaves the cache at its floor. Default 10.
          */
-        @WithName("max-variants-per-caller")
         @WithDefault("10")
         int maxVariantsPerCaller();
     }
 
     interface Audit {
         /** Also audit every cached hand-out, not only mints and denials. Default false (it dominates the cost at high rates). */
-        @WithName("hand-outs")
         @WithDefault("false")
         boolean handOuts();
     }
 
     interface RateLimit {
         /** Requests per second one caller identity may make to the credential endpoints, with bursts of as many. Default 100. */
-        @WithName("per-caller")
         @WithDefault("100")
         int perCaller();
 
@@ -331,7 +309,6 @@ public interface BrokerConfig {
         Map<String, Integer> callers();
 
         /** Upper bound on identities whose buckets are kept at once (idle buckets expire anyway). Default 100000. */
-        @WithName("max-callers")
         @WithDefault("100000")
         long maxCallers();
 
@@ -341,7 +318,6 @@ public interface BrokerConfig {
          * {@code Throttling} with {@code Retry-After}. Requests answered from the cache, joining a
          * mint in progress, and background refreshes never count. Default 20.
          */
-        @WithName("mints-per-caller")
         @WithDefault("20")
         int mintsPerCaller();
     }

@@ -18,13 +18,7 @@ public class AdminPolicy {
     private final List<IdentityPattern> allow;
 
     public AdminPolicy(BrokerConfig config) {
-        this.allow = config.admin().allow().orElse(List.of()).stream().map(s -> {
-            if (s.isBlank()) {
-                throw new IllegalArgumentException("Invalid configuration broker.admin.allow='" + s
-                        + "': an identity pattern must not be blank");
-            }
-            return IdentityPattern.of(s.strip());
-        }).toList();
+        this.allow = config.admin().allow().orElse(List.of()).stream().map(s -> IdentityPattern.of(s.strip())).toList();
     }
 
     /** Whether {@code identity} matches one of {@code broker.admin.allow}. */

@@ -98,9 +98,6 @@ public class RolesFileWatcher {
                 .description("Unix time of the last read of broker.roles-file that found the version in force")
                 .register(meters);
         Duration every = config.rolesFilePollInterval();
-        if (every.isNegative() || every.isZero()) {
-            throw new IllegalArgumentException("Invalid configuration broker.roles-file-poll-interval=" + every + ": must be positive");
-        }
         poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "broker-roles-file");
             t.setDaemon(true);

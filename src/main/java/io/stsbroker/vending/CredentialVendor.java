@@ -34,7 +34,7 @@ import java.util.function.Predicate;
  * <p>{@link #warm} is the same lookup for a caller that may not wait: it finds the credential
  * {@link #vend} would answer with at once, or declines without changing anything.
  */
-@Startup // its settings (failure-ttl, mint limits) are checked at start-up, not at the first request
+@Startup // its meters exist from start-up, not from the first request
 @Singleton
 public class CredentialVendor {
 

@@ -57,14 +57,6 @@ final class MintAdmission {
 
     MintAdmission(int mintsPerMinute, int maxVariants, long maxEntries, ToLongFunction<CredentialKey> heldFor,
                   MeterRegistry meters) {
-        if (mintsPerMinute < 1) {
-            throw new IllegalArgumentException("Invalid configuration broker.rate-limit.mints-per-caller='"
-                    + mintsPerMinute + "': must be at least 1");
-        }
-        if (maxVariants < 1) {
-            throw new IllegalArgumentException("Invalid configuration broker.cache.max-variants-per-caller='"
-                    + maxVariants + "': must be at least 1");
-        }
         this.mintsPerMinute = mintsPerMinute;
         this.maxVariants = maxVariants;
         this.heldFor = heldFor;

@@ -21,11 +21,8 @@ final class RefusalMemory {
     /** Null when {@code failure-ttl} is zero. */
     private final Cache<CredentialKey, BrokerException> refusals;
 
+    /** {@code failureTtl}: zero or positive (config.BrokerConfigValidator). */
     RefusalMemory(Duration failureTtl, long maxEntries, Ticker ticker) {
-        if (failureTtl.isNegative()) {
-            throw new IllegalArgumentException("Invalid configuration broker.cache.failure-ttl='" + failureTtl
-                    + "': must be zero (off) or positive");
-        }
         this.refusals = failureTtl.isZero() ? null : Caffeine.newBuilder()
                 .maximumSize(maxEntries)
                 .ticker(ticker)

@@ -38,8 +38,7 @@ import java.util.function.IntSupplier;
  * <p>An attempt also waits while {@code maxInFlight} calls are unanswered (all connections to STS
  * busy): a token is taken only when the call can go on the wire at once. Otherwise calls would wait
  * in the HTTP client's connection queue and leave in a bunch when a slow STS answers several
- * together, and STS would count more calls in a second than the rate (seen with the benchmark's
- * upstream proxy: 88 arrivals in one second at a rate of 50).
+ * together, and STS would count more calls in a second than the rate (docs/BENCHMARKS.md).
  *
  * <p>Waiters have a {@link FetchPriority}: while a {@link FetchPriority#COLD} attempt waits, no
  * {@link FetchPriority#DEFERRABLE} one takes a token, and a cold attempt judges its queue by the

@@ -160,14 +160,6 @@ class WarmCredentialsRouteTest {
     }
 
     @Test
-    void anHttpPermissionPolicyIsNamedAsConflictingWithTheWarmRoute() {
-        assertThat(WarmCredentialsRoute.firstHttpPermission(java.util.List.of("broker.roles.x.arn", "quarkus.http.port")))
-                .isEmpty();
-        assertThat(WarmCredentialsRoute.firstHttpPermission(java.util.List.of("quarkus.http.port",
-                "quarkus.http.auth.permission.deny-creds.paths"))).contains("quarkus.http.auth.permission.deny-creds.paths");
-    }
-
-    @Test
     void roleNamesAreTakenOnlyFromPlainPaths() {
         assertThat(WarmCredentialsRoute.roleNameOf("/v1/credentials/search-reader")).isEqualTo("search-reader");
         assertThat(WarmCredentialsRoute.roleNameOf("/v1/credentials/a.b_c-9")).isEqualTo("a.b_c-9");

@@ -94,12 +94,6 @@ class AuthFailureLimiterTest {
     }
 
     @Test
-    void negativeLimitStopsStartUp() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> limiter(-1))
-                .hasMessageContaining("broker.auth.max-failures-per-minute=-1");
-    }
-
-    @Test
     void overLimitAgreesWithRefusalAndNeitherCountsAFailure() {
         AuthFailureLimiter l = limiter(2);
         l.recordFailure(withToken("10.0.0.7"));

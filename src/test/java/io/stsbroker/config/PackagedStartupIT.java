@@ -82,6 +82,15 @@ class PackagedStartupIT {
     }
 
     @Test
+    void negativeFailureTtlRefusesToStartBeforeTheCacheIsBuilt() throws Exception {
+        // Caffeine would refuse the negative duration itself, without naming the property: the
+        // validator must run before the vending beans are built.
+        Run r = run("-Dbroker.sts.provider=embedded", "-Dbroker.cache.failure-ttl=-1s");
+        assertThat(r.exitCode()).as(r.output()).isNotEqualTo(0).isNotEqualTo(Integer.MIN_VALUE);
+        assertThat(r.output()).contains("broker.cache.failure-ttl='PT-1S'");
+    }
+
+    @Test
     void jwtKeyWithoutIssuerRefusesToStart() throws Exception {
         Path jwks = Path.of("src", "test", "resources", "keys", "jwks.json").toAbsolutePath();
         Run r = run("-Dbroker.sts.provider=embedded", "-Dmp.jwt.verify.publickey.location=file:" + jwks,

@@ -7,10 +7,8 @@ import io.stsbroker.error.ErrorCode;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -36,25 +34,18 @@ class CallerRateLimiterTest {
         }
     };
 
-    /** Just the parts of {@link BrokerConfig} the limiter reads. */
+    /** The {@code broker.*} settings the limiter reads, built as start-up builds them. */
     static BrokerConfig config(int perCaller, Map<String, Integer> callers, long maxCallers,
                                Map<String, Integer> roleLimits) {
-        BrokerConfig.RateLimit rl = stub(BrokerConfig.RateLimit.class, Map.of(
-                "perCaller", perCaller, "callers", callers, "maxCallers", maxCallers));
-        Map<String, BrokerConfig.RoleConfig> roles = new java.util.HashMap<>();
-        roleLimits.forEach((name, limit) -> roles.put(name, stub(BrokerConfig.RoleConfig.class,
-                Map.of("rateLimit", Optional.of(limit)))));
-        return stub(BrokerConfig.class, Map.of("rateLimit", rl, "roles", roles));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T stub(Class<T> type, Map<String, Object> answers) {
-        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
-            if (!answers.containsKey(method.getName())) {
-                throw new UnsupportedOperationException(method.getName());
-            }
-            return answers.get(method.getName());
-        });
+        java.util.List<String> p = new java.util.ArrayList<>(java.util.List.of(
+                "broker.rate-limit.per-caller", Integer.toString(perCaller),
+                "broker.rate-limit.max-callers", Long.toString(maxCallers)));
+        callers.forEach((identity, limit) -> p.addAll(java.util.List.of(
+                "broker.rate-limit.callers.\"" + identity + "\"", Integer.toString(limit))));
+        roleLimits.forEach((name, limit) -> p.addAll(java.util.List.of(
+                "broker.roles." + name + ".arn", "acs:ram::1:role/" + name,
+                "broker.roles." + name + ".rate-limit", Integer.toString(limit))));
+        return io.stsbroker.testing.TestConfigs.broker(p.toArray(String[]::new));
     }
 
     private static CallerRateLimiter limiter(int perCaller, Map<String, Integer> callers, long maxCallers) {

@@ -1,7 +1,5 @@
 package io.stsbroker.policy;
 
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.stsbroker.config.BrokerConfig;
 import org.junit.jupiter.api.Test;
 
@@ -88,9 +86,7 @@ class RoleCatalogueValidationTest {
 
     @Test
     void missingProviderIsNamed() {
-        Map<String, String> props = new HashMap<>();
-        assertThatThrownBy(() -> new SmallRyeConfigBuilder().withMapping(BrokerConfig.class)
-                .withSources(new PropertiesConfigSource(props, "test", 500)).build())
+        assertThatThrownBy(() -> io.stsbroker.testing.TestConfigs.broker(Map.of()))
                 .hasMessageContaining("broker.sts.provider");
     }
 }

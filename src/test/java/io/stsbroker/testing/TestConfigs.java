@@ -9,7 +9,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Builds the {@code broker.*} mapping outside Quarkus, the way start-up would, for unit tests. */
+/**
+ * The one way tests build a {@code broker.*} configuration outside Quarkus: the real
+ * {@code @ConfigMapping} from properties, with its defaults and type conversions, as start-up
+ * builds it (not a hand-made stub, which would answer what a test assumed rather than what the
+ * mapping gives). Start-up checks are {@code config.BrokerConfigValidator}'s, called separately.
+ */
 public final class TestConfigs {
 
     private TestConfigs() {

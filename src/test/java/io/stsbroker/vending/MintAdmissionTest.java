@@ -96,14 +96,6 @@ class MintAdmissionTest {
     }
 
     @Test
-    void invalidSettingsNameTheProperty() {
-        assertThat(catchThrowable(() -> admission(0, 1)))
-                .hasMessageContaining("broker.rate-limit.mints-per-caller").hasMessageContaining("'0'");
-        assertThat(catchThrowable(() -> admission(1, -2)))
-                .hasMessageContaining("broker.cache.max-variants-per-caller").hasMessageContaining("'-2'");
-    }
-
-    @Test
     void oneMintAMinuteAndOneVariantAreValidSettings() {
         MintAdmission a = admission(1, 1);
         assertThat(mint(a, key("gina", ""))).isEqualTo(FetchPriority.COLD);

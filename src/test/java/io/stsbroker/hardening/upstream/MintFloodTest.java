@@ -60,7 +60,7 @@ class MintFloodTest {
                     "broker.sts.budget-wait", "15s",
                     "broker.sts.timeout", "10s",
                     "broker.request-timeout", "30s",
-                    // HttpRouting requires the idle timeout to outlast a request waiting on STS.
+                    // Start-up (config.BrokerConfigValidator) requires the idle timeout to outlast a request waiting on STS.
                     "quarkus.http.idle-timeout", "45s");
         }
     }

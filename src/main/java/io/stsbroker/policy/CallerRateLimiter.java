@@ -63,10 +63,14 @@ public class CallerRateLimiter {
 
     @Inject
     public CallerRateLimiter(BrokerConfig config, MeterRegistry meters) {
-        this(config, meters, TimeMeter.SYSTEM_MILLISECONDS);
+        this(config, meters, TimeMeter.SYSTEM_NANOTIME);
     }
 
-    /** @param time the buckets' time source: the system clock, or a test's controlled one */
+    /**
+     * @param time the buckets' time source, also the one idle buckets expire by: {@link System#nanoTime()}
+     *             (monotonic, so a wall-clock step never stalls or floods a refill), or a test's
+     *             controlled one
+     */
     CallerRateLimiter(BrokerConfig config, MeterRegistry meters, TimeMeter time) {
         this.time = time;
         BrokerConfig.RateLimit rl = config.rateLimit();
@@ -85,9 +89,9 @@ public class CallerRateLimiter {
         }
         // Maintenance on the calling thread (as for every cache read per request): handing it to the
         // common pool wakes a thread every few dozen reads, which costs more than the work itself.
-        this.callerBuckets = Caffeine.newBuilder().executor(Runnable::run)
+        this.callerBuckets = Caffeine.newBuilder().executor(Runnable::run).ticker(time::currentTimeNanos)
                 .maximumSize(rl.maxCallers()).expireAfterAccess(IDLE_EXPIRY).build();
-        this.roleBuckets = Caffeine.newBuilder().executor(Runnable::run)
+        this.roleBuckets = Caffeine.newBuilder().executor(Runnable::run).ticker(time::currentTimeNanos)
                 .maximumSize(rl.maxCallers()).expireAfterAccess(IDLE_EXPIRY).build();
         Gauge.builder("broker.rate.limit.callers", this, CallerRateLimiter::trackedCallers)
                 .description("Caller identities whose request-rate buckets are held").register(meters);

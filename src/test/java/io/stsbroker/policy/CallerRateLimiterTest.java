@@ -119,6 +119,39 @@ class CallerRateLimiterTest {
     }
 
     @Test
+    void anIdleBucketIsDroppedAfterFiveSecondsAndComesBackFull() {
+        CallerRateLimiter l = limiter(3, Map.of(), 1000);
+        assertThat(admitted(l, "apikey:idle", 10)).isEqualTo(3);
+        assertThat(l.trackedCallers()).isEqualTo(1);
+        now.addAndGet(CallerRateLimiter.IDLE_EXPIRY.toNanos() - 1);
+        assertThat(l.trackedCallers()).as("idle just under five seconds: still held").isEqualTo(1);
+        now.addAndGet(1);
+        assertThat(l.trackedCallers()).isZero();
+        // Dropping it lost nothing: it had refilled long before, and a new one starts full.
+        assertThat(admitted(l, "apikey:idle", 10)).isEqualTo(3);
+    }
+
+    @Test
+    void aRoleBucketRefillsWithTimeLikeTheCallerOne() {
+        CallerRateLimiter l = limiter(100, Map.of(), 1000);
+        assertThat(admittedFor(l, "apikey:r", "limited", 10)).isEqualTo(2);
+        now.addAndGet(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(499));
+        assertThat(admittedFor(l, "apikey:r", "limited", 10)).isZero();
+        now.addAndGet(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1));
+        assertThat(admittedFor(l, "apikey:r", "limited", 10)).isEqualTo(1);
+    }
+
+    private static int admittedFor(CallerRateLimiter l, String identity, String role, int tries) {
+        int ok = 0;
+        for (int i = 0; i < tries; i++) {
+            if (catchThrowable(() -> l.admit(identity, role)) == null) {
+                ok++;
+            }
+        }
+        return ok;
+    }
+
+    @Test
     void badLimitsStopStartUpNamingTheProperty() {
         assertThat(catchThrowable(() -> limiter(0, Map.of(), 10)))
                 .hasMessageContaining("broker.rate-limit.per-caller").hasMessageContaining("'0'");

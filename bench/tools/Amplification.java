@@ -52,7 +52,7 @@ import java.util.regex.Pattern;
  *      [--cold-metrics URL (its /q/metrics, on its management port; default --metrics)]
  *      [--upstream URL (DelayProxy in front of that broker's STS: its arrival times decide the verdict)]
  *      --out FILE [--verdicts FILE] [--stampede 1000] [--trials 3] [--cold 10000] [--cold-concurrency 256]
- *      [--budget 50] [--budget-burst 5] [--budget-known true]
+ *      [--budget 50] [--budget-burst 5]
  * </pre>
  */
 public final class Amplification {
@@ -207,7 +207,6 @@ public final class Amplification {
         int concurrency = opts.integer("cold-concurrency", 256);
         int budget = opts.integer("budget", 50);
         int burst = opts.integer("budget-burst", Math.max(1, budget / 10));
-        boolean budgetKnown = opts.flag("budget-known", true);
         // The broker under test for this part, and the proxy in front of its STS (arrival times), if any.
         String base = opts.get("cold-base", this.base);
         String metrics = opts.get("cold-metrics", this.metrics);
@@ -221,13 +220,13 @@ public final class Amplification {
                 + (upstream != null
                 ? "The broker reaches STS through the delay proxy (no delay), which timestamps every AssumeRole as it "
                 + "arrives: the target is that no sliding 1-second window of arrivals holds more than the budget "
-                + "(`broker.sts.max-calls-per-second` = %d%s) plus one (a bucket of one token refilled at that rate). "
+                + "(`broker.sts.max-calls-per-second` = %d) plus one (a bucket of one token refilled at that rate). "
                 + "`/q/metrics` is also scraped every second, for the series below; it counts calls when they *complete* "
                 + "and is read whenever the scrape gets through, so its per-interval figures are coarse (burst allowance %d).%n%n"
                 : "`/q/metrics` is scraped every second; each interval's STS calls are compared with the budget "
-                + "(`broker.sts.max-calls-per-second` = %d%s) plus a burst allowance of %d (a token bucket may spend "
+                + "(`broker.sts.max-calls-per-second` = %d) plus a burst allowance of %d (a token bucket may spend "
                 + "its stored tokens at once; the sampler cannot align with the limiter's own windows).%n%n"),
-                n, concurrency, budget, budgetKnown ? "" : ", **not supported by this build: no budget is enforced**", burst));
+                n, concurrency, budget, burst));
         if (upstream != null) {
             get(upstream + "/__bench/arrivals?reset=1");
         }
@@ -314,7 +313,7 @@ public final class Amplification {
         String threshold = arrivals != null
                 ? String.format(Locale.ROOT, "≤ %d (budget + 1) in every 1 s window", budget + 1)
                 : String.format(Locale.ROOT, "≤ %d/s (+%d burst) in every interval", budget, burst);
-        String verdict = Verdicts.passFail(ok) + (budgetKnown ? "" : " (this build has no upstream budget)");
+        String verdict = Verdicts.passFail(ok);
         md.append("Verdict: **").append(verdict).append("** (").append(measured).append("; ").append(threshold).append(").\n\n");
         Verdicts.append(verdicts, "amplification", String.format(Locale.ROOT, "%,d distinct callers cold: STS calls per second", n),
                 measured, threshold, verdict);

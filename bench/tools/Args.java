@@ -106,10 +106,6 @@ final class Args {
         }
     }
 
-    boolean flag(String name, boolean otherwise) {
-        return has(name) ? Boolean.parseBoolean(get(name)) : otherwise;
-    }
-
     Path path(String name) {
         return Path.of(require(name));
     }

@@ -61,17 +61,12 @@ public class CallerRateLimiter {
     private final Function<String, Bucket> newCallerBucket = this::newCallerBucket;
     private final Function<RoleKey, Bucket> newRoleBucket = this::newRoleBucket;
 
-    @Inject
-    public CallerRateLimiter(BrokerConfig config, MeterRegistry meters) {
-        this(config, meters, TimeMeter.SYSTEM_NANOTIME);
-    }
-
     /**
-     * @param time the buckets' time source, also the one idle buckets expire by: {@link System#nanoTime()}
-     *             (monotonic, so a wall-clock step never stalls or floods a refill), or a test's
-     *             controlled one
+     * @param time the buckets' time source, also the one idle buckets expire by ({@link RateLimitTime}:
+     *             {@link System#nanoTime()} in the application, a hand-moved one in tests)
      */
-    CallerRateLimiter(BrokerConfig config, MeterRegistry meters, TimeMeter time) {
+    @Inject
+    public CallerRateLimiter(BrokerConfig config, MeterRegistry meters, TimeMeter time) {
         this.time = time;
         BrokerConfig.RateLimit rl = config.rateLimit();
         this.perCaller = positive("broker.rate-limit.per-caller", rl.perCaller());

@@ -152,13 +152,23 @@ class CallerRateLimiterTest {
     }
 
     @Test
+    void theSmallestSettingsAreAccepted() {
+        CallerRateLimiter l = new CallerRateLimiter(config(1, Map.of("apikey:one", 1), 1, Map.of("one", 1)),
+                new SimpleMeterRegistry(), TIME);
+        assertThat(admitted(l, "apikey:one", 3)).isEqualTo(1);
+        assertThat(l.limitFor("apikey:other")).isEqualTo(1);
+        l.admit("apikey:r", "one");
+        assertThat(catchThrowable(() -> l.admit("apikey:r", "one"))).isInstanceOf(BrokerException.class);
+    }
+
+    @Test
     void badLimitsStopStartUpNamingTheProperty() {
         assertThat(catchThrowable(() -> limiter(0, Map.of(), 10)))
                 .hasMessageContaining("broker.rate-limit.per-caller").hasMessageContaining("'0'");
         assertThat(catchThrowable(() -> limiter(10, Map.of("apikey:x", -1), 10)))
                 .hasMessageContaining("broker.rate-limit.callers.\"apikey:x\"");
         assertThat(catchThrowable(() -> new CallerRateLimiter(config(10, Map.of(), 10, Map.of("r", 0)),
-                new SimpleMeterRegistry()))).hasMessageContaining("broker.roles.r.rate-limit");
+                new SimpleMeterRegistry(), TIME))).hasMessageContaining("broker.roles.r.rate-limit");
         assertThat(catchThrowable(() -> limiter(10, Map.of(), 0))).hasMessageContaining("broker.rate-limit.max-callers");
     }
 

@@ -162,6 +162,25 @@ class UpstreamBudgetTest {
     }
 
     @Test
+    void aColdAttemptJudgesItsWaitByTheColdWaitersAheadOnly() {
+        AtomicInteger inFlight = new AtomicInteger(1);
+        UpstreamBudget budget = budget(10, Duration.ofMillis(350), time, inFlight, 1);
+        List<CompletableFuture<Void>> deferrable = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            deferrable.add(budget.acquire(far(), FetchPriority.DEFERRABLE).subscribeAsCompletionStage());
+        }
+        // Three deferrable waiters queue 300 ms; a fourth deferrable one would queue 400 ms, past the bound...
+        assertThat(budget.acquire(far(), FetchPriority.DEFERRABLE).subscribeAsCompletionStage()).isCompletedExceptionally();
+        // ...but a cold one is behind no cold waiter: it waits, and gets a token.
+        CompletableFuture<Void> cold = budget.acquire(far(), FetchPriority.COLD).subscribeAsCompletionStage();
+        assertThat(cold).isNotDone();
+        inFlight.set(0);
+        time.advance(Duration.ofMillis(350));
+        assertThat(cold).isCompleted();
+        assertThat(deferrable).allSatisfy(d -> assertThat(d).isDone());
+    }
+
+    @Test
     void aCallThatWouldWaitLongerThanTheBoundFailsAtOnceWith503AndRetryAfter() {
         UpstreamBudget budget = budget(10, Duration.ofMillis(350));
         List<CompletableFuture<Void>> calls = new ArrayList<>();

@@ -24,9 +24,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Note:</b> tasks submitted with no delay ({@link #execute}) also wait for the next
  * {@code advance} (zero is enough), so nothing runs behind the test's back. Periodic scheduling is
- * not supported.
+ * not supported. Code that keeps scheduling at the same instant would spin for ever in
+ * {@code advance}; past {@link #MAX_TASKS_PER_ADVANCE} tasks it fails instead.
  */
 public final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService, TimeMeter {
+
+    /** Far more than any test here runs in one advance (the busiest runs about 40,000). */
+    static final int MAX_TASKS_PER_ADVANCE = 1_000_000;
 
     private final Object lock = new Object();
     private final PriorityQueue<Task<?>> queue = new PriorityQueue<>();
@@ -75,7 +79,11 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
         synchronized (lock) {
             target = now + d.toNanos();
         }
-        while (true) {
+        for (int ran = 0; ; ran++) {
+            if (ran == MAX_TASKS_PER_ADVANCE) {
+                throw new IllegalStateException(MAX_TASKS_PER_ADVANCE + " tasks in one advance: something keeps"
+                        + " scheduling without letting time pass");
+            }
             Task<?> next;
             synchronized (lock) {
                 next = queue.peek();

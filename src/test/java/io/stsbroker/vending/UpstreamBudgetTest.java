@@ -81,6 +81,19 @@ class UpstreamBudgetTest {
     }
 
     @Test
+    void aWaiterSleepsUntilItsTokenIsDueAndWakesOnce() {
+        UpstreamBudget budget = budget(10, Duration.ofSeconds(1));
+        assertThat(budget.acquire(far()).subscribeAsCompletionStage()).isCompleted();
+        CompletableFuture<Void> second = budget.acquire(far()).subscribeAsCompletionStage();
+        // The next token is 100 ms away: one nap of 100 ms plus up to one interval of jitter, never
+        // a wake-up before the token is there.
+        assertThat(time.delaysAsked()).singleElement().satisfies(d -> assertThat(d).isBetween(100 * MS, 200 * MS));
+        time.advance(Duration.ofMillis(200));
+        assertThat(second).isCompleted();
+        assertThat(time.delaysAsked()).hasSize(1);
+    }
+
+    @Test
     void noTokenIsTakenWhileEveryConnectionIsBusy() {
         AtomicInteger inFlight = new AtomicInteger(2);
         UpstreamBudget budget = budget(1000, Duration.ofSeconds(5), time, inFlight, 2);

@@ -137,7 +137,7 @@ baseline_stale() {
 say "build"
 if (( NOBUILD )); then
   [[ -f $BROKER_JAR && -f $BASELINE_JAR ]] || die "--no-build, but $BROKER_JAR or $BASELINE_JAR is missing"
-  BUILD_NOTE="jars used as found (--no-build)"
+  BUILD_NOTE="jars used as found (--no-build)${OPT[broker-jar]:+; broker jar $BROKER_JAR}"
 else
   if [[ -n ${OPT[broker-jar]:-} ]]; then
     echo "broker: $BROKER_JAR (--broker-jar, not built by this run)"
@@ -266,8 +266,15 @@ if has throughput || has amplification; then
   start_broker broker "$MAIN_MGMT_PORT" "$WORK/conf/main.properties" "$XMX"
   MAIN_PID=$STARTED_PID
   MAIN=http://127.0.0.1:$MAIN_PORT
-  KEY_BYTES=$(curl -sf -H "Authorization: Bearer $API_KEY" "$MAIN/v1/credentials/bench" -o "$WORK/credential.json" -w '%{size_download}') \
-    || die "the API key cannot get credentials from the benchmark broker"
+  # The first mint loads the vend path's classes in the broker and its embedded STS: on a loaded
+  # machine it can outlast the STS attempt timeout (3 s) and get a 503, so it is tried a few times.
+  for attempt in 1 2 3 4 5; do
+    KEY_BYTES=$(curl -sf -H "Authorization: Bearer $API_KEY" "$MAIN/v1/credentials/bench" -o "$WORK/credential.json" -w '%{size_download}') \
+      && break
+    (( attempt < 5 )) || die "the API key cannot get credentials from the benchmark broker (see $WORK/logs/broker.log, --keep-work)"
+    echo "broker: first credential request failed (attempt $attempt), trying again"
+    sleep 2
+  done
   JWT_BYTES=$(curl -sf -H "Authorization: Bearer $(cat "$WORK/tokens/jwt.tok")" "$MAIN/v1/credentials/bench" -o /dev/null -w '%{size_download}') \
     || die "the benchmark JWT cannot get credentials from the benchmark broker"
   URI_BYTES=$(curl -sf -H "Authorization: Bearer $(cat "$WORK/tokens/jwt.tok")" "$MAIN/v1/credentials/bench?format=alibaba-uri" -o /dev/null -w '%{size_download}') \

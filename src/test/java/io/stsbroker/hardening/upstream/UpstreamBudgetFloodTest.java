@@ -142,6 +142,7 @@ class UpstreamBudgetFloodTest {
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         List<Response> responses = new ArrayList<>();
         faults.record();
+        long grantsBefore = grants();
         CallSampler sampler = new CallSampler(sts::callCount);
         CallSampler granted = new CallSampler(this::grants);
         long floodStart = System.nanoTime();
@@ -174,7 +175,9 @@ class UpstreamBudgetFloodTest {
         // all 60 calls would land within the same few hundred milliseconds.)
         assertThat((double) at.size()).isLessThanOrEqualTo(1 + BUDGET * sinceFloodStart);
         assertThat(sampler.maxPerSecond()).isLessThanOrEqualTo(2L * BUDGET);
-        assertThat((long) at.size()).isEqualTo(ok);
+        // Every call that reached STS took a token first: no more calls than tokens granted, and at least
+        // one per success (more when an attempt timed out on a loaded machine and its retry took another).
+        assertThat((long) at.size()).isBetween(ok, grants() - grantsBefore);
         // One at once plus 2 s of waiting at 10/s, give or take how the arrivals spread; fewer when
         // the machine is so busy that waiters wake late for their tokens.
         assertThat(ok).isBetween(5L, 45L);

@@ -5,42 +5,38 @@
 #
 #   bash bench/sidecar.sh                       every JDK found, 2 runs each
 #   bash bench/sidecar.sh --runs 3 --jdk /usr/lib/jvm/java-17-openjdk-amd64
+#   bash bench/sidecar.sh --help                every option (bench/conf/sidecar.usage.txt)
 #
 # Loopback only; every process it starts is stopped by pid on exit; the work directory is removed.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
+BENCH_TOOL=sidecar
+source bench/lib/common.sh
 JAR=client/target/sts-broker-client-sidecar.jar
-RUNS=2
-REQUESTS=1000
-JDKS=()
 TRAINING_NOTES=()
 
 # The image's options (keep in step with docker/Dockerfile.sidecar's JAVA_OPTS); the archive path is
 # appended per JDK, since a CDS archive belongs to the JDK that wrote it.
 IMAGE_OPTS="-XX:+UseSerialGC -Xms8m -Xmx32m -Xss256k -XX:MaxMetaspaceSize=32m -XX:ReservedCodeCacheSize=16m -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError"
 
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --runs) RUNS=$2; shift 2 ;;
-    --requests) REQUESTS=$2; shift 2 ;;
-    --jdk) JDKS+=("$2"); shift 2 ;;
-    -h|--help) sed -n 2,9p "$0"; exit 0 ;;
-    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
-  esac
-done
+declare -A OPT=()
+parse_options bench/conf/sidecar.options "$@"
+RUNS=${OPT[runs]:-2}
+REQUESTS=${OPT[requests]:-1000}
+JDKS=()
+[ -n "${OPT[jdk]:-}" ] && mapfile -t JDKS <<< "${OPT[jdk]}"
 if [ ${#JDKS[@]} -eq 0 ]; then
   for d in /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-*-jdk-amd64 /usr/lib/jvm/temurin-*-jre-amd64; do
     [ -x "$d/bin/java" ] && JDKS+=("$d")
   done
 fi
-[ -f "$JAR" ] || { echo "build the sidecar first: ./mvnw -f client/pom.xml package -DskipTests" >&2; exit 1; }
+[ -f "$JAR" ] || die "build the sidecar first: ./mvnw -f client/pom.xml package -DskipTests"
 
 WORK=$(mktemp -d)
-PIDS=()
 cleanup() {
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  stop_all
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -48,7 +44,6 @@ trap cleanup EXIT
 now_ms() { date +%s%3N; }
 rss_kib() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$1/stat"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 java17=/usr/lib/jvm/java-17-openjdk-amd64/bin/java
 [ -x "$java17" ] || java17=java
@@ -88,7 +83,7 @@ for jdk in "${JDKS[@]}"; do
     archive=${spec%%:*}; run=${spec##*:}
     share=(-XX:SharedArchiveFile="$jsa")
     [ "$archive" = none ] && share=()
-    port=$(free_port)
+    free_port port
     start=$(now_ms)
     STS_BROKER_URL="http://127.0.0.1:$STUB_PORT" STS_BROKER_TOKEN=bench-token \
       "$java" $IMAGE_OPTS "${share[@]}" -jar "$REPO/$JAR" serve --role bench --port "$port" \

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -53,14 +52,14 @@ import java.util.regex.Pattern;
  *      [--cold-metrics URL (its /q/metrics, on its management port; default --metrics)]
  *      [--upstream URL (DelayProxy in front of that broker's STS: its arrival times decide the verdict)]
  *      --out FILE [--verdicts FILE] [--stampede 1000] [--trials 3] [--cold 10000] [--cold-concurrency 256]
- *      [--budget 50] [--budget-burst 5] [--budget-known true]
+ *      [--budget 50] [--budget-burst 5]
  * </pre>
  */
 public final class Amplification {
 
     private static final Pattern ACCESS_KEY_ID = Pattern.compile("\"accessKeyId\"\\s*:\\s*\"([^\"]+)\"");
 
-    private final Map<String, String> opts;
+    private final Args opts;
     private final String base;
     /** {@code /q/metrics} of the broker at {@link #base}: the management port in the prod profile. */
     private final String metrics;
@@ -69,36 +68,32 @@ public final class Amplification {
     private final StringBuilder md = new StringBuilder();
     private final Path verdicts;
 
-    private Amplification(Map<String, String> opts) {
+    private Amplification(Args opts) {
         this.opts = opts;
-        this.base = require("base");
-        this.metrics = require("metrics");
+        this.base = opts.require("base");
+        this.metrics = opts.require("metrics");
         this.baseUri = URI.create(base);
-        this.role = require("role");
-        this.verdicts = opts.containsKey("verdicts") ? Path.of(opts.get("verdicts")) : null;
+        this.role = opts.require("role");
+        this.verdicts = opts.optionalPath("verdicts");
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            opts.put(args[i].substring(2), args[i + 1]);
-        }
-        new Amplification(opts).run();
+        new Amplification(Args.parse("Amplification", args)).run();
     }
 
     private void run() throws Exception {
         md.append("### Amplification: STS calls per burst\n\n");
         stampede();
         cold();
-        Files.writeString(Path.of(require("out")), md.toString(), StandardCharsets.UTF_8);
+        Files.writeString(Path.of(opts.require("out")), md.toString(), StandardCharsets.UTF_8);
     }
 
     // ---------------------------------------------------------------- stampede
 
     private void stampede() throws Exception {
-        int n = Integer.parseInt(opts.getOrDefault("stampede", "1000"));
-        int trials = Integer.parseInt(opts.getOrDefault("trials", "3"));
-        BenchJwt jwt = BenchJwt.load(Path.of(require("keys")));
+        int n = opts.integer("stampede", 1000);
+        int trials = opts.integer("trials", 3);
+        BenchJwt jwt = BenchJwt.load(Path.of(opts.require("keys")));
         md.append(String.format(Locale.ROOT, "**Stampede.** %,d concurrent first requests for one (role, caller), "
                 + "released together (all connected and written but for the last 2 bytes, then released in one loop); "
                 + "%d trial(s), each with a caller never seen before. STS calls are the delta of "
@@ -108,7 +103,7 @@ public final class Amplification {
         List<Double> calls = new ArrayList<>();
         boolean allSame = true;
         for (int trial = 1; trial <= trials; trial++) {
-            String sub = "system:serviceaccount:bench:stampede-" + require("run-id") + "-" + trial;
+            String sub = "system:serviceaccount:bench:stampede-" + opts.require("run-id") + "-" + trial;
             String token = jwt.sign(sub, BenchJwt.DEFAULT_TTL_SECONDS);
             Metrics before = Metrics.scrape(metrics);
             StampedeResult r = stampedeOnce(n, token);
@@ -121,7 +116,7 @@ public final class Amplification {
             allSame &= r.accessKeyIds().size() == 1 && r.statuses().getOrDefault(200, 0) == n;
             md.append(String.format(Locale.ROOT, "| %d | `%s` | %.0f | %s | %d | %.0f | %.0f |%n", trial, sub, c,
                     statuses(r.statuses()), r.accessKeyIds().size(), misses, r.millis()));
-            log("stampede trial %d: %.0f STS call(s), statuses %s, %d distinct AccessKeyIds", trial, c,
+            Log.info("stampede trial %d: %.0f STS call(s), statuses %s, %d distinct AccessKeyIds", trial, c,
                     statuses(r.statuses()), r.accessKeyIds().size());
         }
         boolean ok = calls.stream().allMatch(c -> c == 1.0);
@@ -208,16 +203,15 @@ public final class Amplification {
     // ---------------------------------------------------------------- cold callers
 
     private void cold() throws Exception {
-        int n = Integer.parseInt(opts.getOrDefault("cold", "10000"));
-        int concurrency = Integer.parseInt(opts.getOrDefault("cold-concurrency", "256"));
-        int budget = Integer.parseInt(opts.getOrDefault("budget", "50"));
-        int burst = Integer.parseInt(opts.getOrDefault("budget-burst", String.valueOf(Math.max(1, budget / 10))));
-        boolean budgetKnown = Boolean.parseBoolean(opts.getOrDefault("budget-known", "true"));
+        int n = opts.integer("cold", 10000);
+        int concurrency = opts.integer("cold-concurrency", 256);
+        int budget = opts.integer("budget", 50);
+        int burst = opts.integer("budget-burst", Math.max(1, budget / 10));
         // The broker under test for this part, and the proxy in front of its STS (arrival times), if any.
-        String base = opts.getOrDefault("cold-base", this.base);
-        String metrics = opts.getOrDefault("cold-metrics", this.metrics);
+        String base = opts.get("cold-base", this.base);
+        String metrics = opts.get("cold-metrics", this.metrics);
         String upstream = opts.get("upstream");
-        List<String> tokens = BenchJwt.readTokens(Path.of(require("tokens")));
+        List<String> tokens = BenchJwt.readTokens(Path.of(opts.require("tokens")));
         if (tokens.size() < n) {
             throw new IllegalArgumentException("--tokens holds " + tokens.size() + " tokens, --cold needs " + n);
         }
@@ -226,13 +220,13 @@ public final class Amplification {
                 + (upstream != null
                 ? "The broker reaches STS through the delay proxy (no delay), which timestamps every AssumeRole as it "
                 + "arrives: the target is that no sliding 1-second window of arrivals holds more than the budget "
-                + "(`broker.sts.max-calls-per-second` = %d%s) plus one (a bucket of one token refilled at that rate). "
+                + "(`broker.sts.max-calls-per-second` = %d) plus one (a bucket of one token refilled at that rate). "
                 + "`/q/metrics` is also scraped every second, for the series below; it counts calls when they *complete* "
                 + "and is read whenever the scrape gets through, so its per-interval figures are coarse (burst allowance %d).%n%n"
                 : "`/q/metrics` is scraped every second; each interval's STS calls are compared with the budget "
-                + "(`broker.sts.max-calls-per-second` = %d%s) plus a burst allowance of %d (a token bucket may spend "
+                + "(`broker.sts.max-calls-per-second` = %d) plus a burst allowance of %d (a token bucket may spend "
                 + "its stored tokens at once; the sampler cannot align with the limiter's own windows).%n%n"),
-                n, concurrency, budget, budgetKnown ? "" : ", **not supported by this build: no budget is enforced**", burst));
+                n, concurrency, budget, burst));
         if (upstream != null) {
             get(upstream + "/__bench/arrivals?reset=1");
         }
@@ -248,7 +242,7 @@ public final class Amplification {
                 double calls = Metrics.scrape(metrics).upstreamCalls();
                 samples.add(new long[]{(System.nanoTime() - start) / 1_000_000, (long) calls});
             } catch (RuntimeException e) {
-                log("metrics sample failed: %s", e);
+                Log.info("metrics sample failed: %s", e);
             }
         }, 0, 1, TimeUnit.SECONDS);
         Thread.sleep(2_000); // a flat start: at least two samples before the burst
@@ -319,11 +313,11 @@ public final class Amplification {
         String threshold = arrivals != null
                 ? String.format(Locale.ROOT, "≤ %d (budget + 1) in every 1 s window", budget + 1)
                 : String.format(Locale.ROOT, "≤ %d/s (+%d burst) in every interval", budget, burst);
-        String verdict = Verdicts.passFail(ok) + (budgetKnown ? "" : " (this build has no upstream budget)");
+        String verdict = Verdicts.passFail(ok);
         md.append("Verdict: **").append(verdict).append("** (").append(measured).append("; ").append(threshold).append(").\n\n");
         Verdicts.append(verdicts, "amplification", String.format(Locale.ROOT, "%,d distinct callers cold: STS calls per second", n),
                 measured, threshold, verdict);
-        log("cold callers: %d requests in %.1f s, statuses %s, peak %.1f STS calls/s", done.get(), burstSeconds,
+        Log.info("cold callers: %d requests in %.1f s, statuses %s, peak %.1f STS calls/s", done.get(), burstSeconds,
                 statuses(new TreeMap<>(statuses)), peakPerSecond);
     }
 
@@ -356,16 +350,5 @@ public final class Amplification {
         return String.join(", ", parts);
     }
 
-    private String require(String k) {
-        String v = opts.get(k);
-        if (v == null) {
-            throw new IllegalArgumentException("--" + k + " is required");
-        }
-        return v;
-    }
 
-    private static void log(String format, Object... args) {
-        System.out.printf(Locale.ROOT, format + "%n", args);
-        System.out.flush();
-    }
 }

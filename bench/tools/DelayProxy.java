@@ -56,28 +56,17 @@ public final class DelayProxy {
     }
 
     public static void main(String[] args) throws IOException {
-        int port = 0;
-        String target = null;
-        long delay = 0;
-        int threads = 64;
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(args[i + 1]);
-                case "--target" -> target = args[i + 1];
-                case "--delay-ms" -> delay = Long.parseLong(args[i + 1]);
-                case "--threads" -> threads = Integer.parseInt(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
-        if (target == null) {
-            throw new IllegalArgumentException("--target is required");
-        }
+        Args opts = Args.parse("DelayProxy", args).only("port", "target", "delay-ms", "threads");
+        int port = opts.integer("port", 0);
+        String target = opts.require("target");
+        long delay = opts.integer("delay-ms", 0);
+        int threads = opts.integer("threads", 64);
         DelayProxy proxy = new DelayProxy(URI.create(target), delay);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
         server.createContext("/", proxy::handle);
         server.setExecutor(Executors.newFixedThreadPool(threads));
         server.start();
-        System.out.printf(Locale.ROOT, "DelayProxy on http://127.0.0.1:%d -> %s, delay %d ms%n",
+        Log.info("DelayProxy on http://127.0.0.1:%d -> %s, delay %d ms",
                 server.getAddress().getPort(), target, delay);
     }
 

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,7 +40,7 @@ public final class Memory {
     private static final Pattern USED = Pattern.compile("used (\\d+)K");
     private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
 
-    private final Map<String, String> opts;
+    private final Args opts;
     private final String base;
     private final long pid;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -51,46 +50,42 @@ public final class Memory {
                 return t;
             })).build();
 
-    private Memory(Map<String, String> opts) {
+    private Memory(Args opts) {
         this.opts = opts;
-        this.base = require("base");
-        this.pid = Long.parseLong(require("pid"));
+        this.base = opts.require("base");
+        this.pid = opts.longValue("pid");
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            opts.put(args[i].substring(2), args[i + 1]);
-        }
-        new Memory(opts).run();
+        new Memory(Args.parse("Memory", args)).run();
     }
 
     record Reading(long usedKb, long rssKb, double cacheSize) {
     }
 
     private void run() throws Exception {
-        int count = Integer.parseInt(require("count"));
-        int concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "32"));
-        double maxMb = Double.parseDouble(opts.getOrDefault("max-mb", "250"));
-        List<String> tokens = BenchJwt.readTokens(Path.of(require("tokens")));
+        int count = opts.integer("count");
+        int concurrency = opts.integer("concurrency", 32);
+        double maxMb = opts.decimal("max-mb", 250);
+        List<String> tokens = BenchJwt.readTokens(Path.of(opts.require("tokens")));
         if (tokens.size() < count + 1) {
             throw new IllegalArgumentException("--tokens holds " + tokens.size() + " tokens, needs " + (count + 1));
         }
         String warmToken = tokens.get(count);
-        String url = base + "/v1/credentials/" + require("role");
+        String url = base + "/v1/credentials/" + opts.require("role");
 
         // One caller, many requests: every class on the path is loaded and the one entry is cached.
         Map<Integer, Integer> warm = fire(url, List.of(warmToken), 500, 8);
-        log("warm-up: %s", warm);
+        Log.info("warm-up: %s", warm);
         Reading empty = reading(url, warmToken);
-        log("empty-cache reading: used %,d KB, cache size %.0f", empty.usedKb(), empty.cacheSize());
+        Log.info("empty-cache reading: used %,d KB, cache size %.0f", empty.usedKb(), empty.cacheSize());
 
         long t0 = System.nanoTime();
         Map<Integer, Integer> statuses = fire(url, tokens.subList(0, count), 1, concurrency);
         double secs = (System.nanoTime() - t0) / 1e9;
-        log("populated %,d callers in %.1f s: %s", count, secs, statuses);
+        Log.info("populated %,d callers in %.1f s: %s", count, secs, statuses);
         Reading full = reading(url, warmToken);
-        log("full-cache reading: used %,d KB, cache size %.0f", full.usedKb(), full.cacheSize());
+        Log.info("full-cache reading: used %,d KB, cache size %.0f", full.usedKb(), full.cacheSize());
         String histogram = jcmd("GC.class_histogram");
 
         double entries = full.cacheSize() - empty.cacheSize();
@@ -103,7 +98,7 @@ public final class Memory {
         md.append(String.format(Locale.ROOT, "%,d distinct callers (JWT subjects), one request each, %d at a time: "
                 + "%.1f s, statuses %s. Live heap read with `jcmd <pid> GC.run` (twice) then `GC.heap_info`, after waiting "
                 + "%s s for idle per-caller state to expire and touching the broker so caches run their maintenance.%n%n",
-                count, concurrency, secs, statuses, opts.getOrDefault("settle-seconds", "6")));
+                count, concurrency, secs, statuses, opts.get("settle-seconds", "6")));
         md.append("| reading | cached entries (`broker_cache_size`) | live heap MiB | process RSS MiB |\n|---|---:|---:|---:|\n");
         md.append(String.format(Locale.ROOT, "| one cached entry (after warm-up) | %.0f | %.1f | %.1f |%n", empty.cacheSize(),
                 empty.usedKb() / 1024.0, empty.rssKb() / 1024.0));
@@ -119,8 +114,8 @@ public final class Memory {
         String verdict = Verdicts.passFail(ok) + (statuses.getOrDefault(200, 0) == count ? "" : " (not every request was a 200)");
         md.append("Verdict: **").append(verdict).append("** (").append(measured).append("; target ≤ ")
                 .append(Stats.num(maxMb, 0)).append(" MB).\n\n");
-        Files.writeString(Path.of(require("out")), md.toString(), StandardCharsets.UTF_8);
-        Verdicts.append(opts.containsKey("verdicts") ? Path.of(opts.get("verdicts")) : null, "memory",
+        Files.writeString(Path.of(opts.require("out")), md.toString(), StandardCharsets.UTF_8);
+        Verdicts.append(opts.optionalPath("verdicts"), "memory",
                 "heap for 100,000 cached entries (~1 KB tokens)", measured, "≤ " + Stats.num(maxMb, 0) + " MB", verdict);
     }
 
@@ -139,7 +134,7 @@ public final class Memory {
                 statuses.merge(t == null ? r.statusCode() : -1, 1, Integer::sum);
                 int d = done.incrementAndGet();
                 if (total >= 10_000 && d % step == 0) {
-                    log("  %,d / %,d", d, total);
+                    Log.info("  %,d / %,d", d, total);
                 }
                 inFlight.release();
             });
@@ -150,7 +145,7 @@ public final class Memory {
     }
 
     private Reading reading(String url, String warmToken) throws Exception {
-        Thread.sleep(Long.parseLong(opts.getOrDefault("settle-seconds", "6")) * 1000);
+        Thread.sleep(opts.integer("settle-seconds", 6) * 1000);
         fire(url, List.of(warmToken), 50, 4); // reads and writes drive Caffeine's expiry of idle entries
         jcmd("GC.run");
         jcmd("GC.run");
@@ -160,7 +155,7 @@ public final class Memory {
             throw new IllegalStateException("no 'used NK' in GC.heap_info:\n" + info);
         }
         Matcher rss = RSS.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
-        double size = Metrics.scrape(require("metrics")).get("broker_cache_size");
+        double size = Metrics.scrape(opts.require("metrics")).get("broker_cache_size");
         return new Reading(Long.parseLong(m.group(1)), rss.find() ? Long.parseLong(rss.group(1)) : -1, size);
     }
 
@@ -189,16 +184,5 @@ public final class Memory {
         return String.join("\n", out) + "\n";
     }
 
-    private String require(String k) {
-        String v = opts.get(k);
-        if (v == null) {
-            throw new IllegalArgumentException("--" + k + " is required");
-        }
-        return v;
-    }
 
-    private static void log(String format, Object... args) {
-        System.out.printf(Locale.ROOT, format + "%n", args);
-        System.out.flush();
-    }
 }

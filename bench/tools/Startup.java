@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,23 +40,24 @@ public final class Startup {
     private static final String DEFAULT_PROBE = "/q/health/ready";
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new HashMap<>();
+        Args opts = Args.parse("Startup", args);
         Map<String, List<String>> variants = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            String k = args[i].substring(2);
-            if (k.equals("variant")) {
-                String[] nv = args[i + 1].split("=", 2);
-                variants.put(nv[0], Files.readAllLines(Path.of(nv[1])).stream().filter(s -> !s.isBlank()).toList());
-            } else {
-                opts.put(k, args[i + 1]);
+        for (String variant : opts.all("variant")) {
+            String[] nv = variant.split("=", 2);
+            if (nv.length != 2) {
+                throw opts.fail("--variant needs NAME=ARGFILE, got " + variant);
             }
+            variants.put(nv[0], Files.readAllLines(Path.of(nv[1])).stream().filter(s -> !s.isBlank()).toList());
         }
-        int port = Integer.parseInt(opts.get("port"));
-        int runs = Integer.parseInt(opts.getOrDefault("runs", "5"));
-        double targetMs = Double.parseDouble(opts.getOrDefault("target-ms", "1500"));
-        Path logDir = Path.of(opts.get("log-dir"));
+        if (variants.isEmpty()) {
+            throw opts.fail("at least one --variant is required");
+        }
+        int port = opts.integer("port");
+        int runs = opts.integer("runs", 5);
+        double targetMs = opts.decimal("target-ms", 1500);
+        Path logDir = opts.path("log-dir");
         Files.createDirectories(logDir);
-        String judge = opts.getOrDefault("judge", variants.keySet().iterator().next());
+        String judge = opts.get("judge", variants.keySet().iterator().next());
         String reference = opts.get("reference");
 
         Map<String, List<Double>> ready = new LinkedHashMap<>();
@@ -73,7 +73,7 @@ public final class Startup {
                 double ms = once(v.getValue(), port, log);
                 if (Double.isNaN(ms)) {
                     failures.add(v.getKey() + " run " + r + " (log: " + log + ")");
-                    System.out.printf(Locale.ROOT, "  %s run %d: FAILED, see %s%n", v.getKey(), r, log);
+                    Log.info("  %s run %d: FAILED, see %s", v.getKey(), r, log);
                     continue;
                 }
                 ready.get(v.getKey()).add(ms);
@@ -81,7 +81,7 @@ public final class Startup {
                 if (m.find()) {
                     quarkus.get(v.getKey()).add(Double.parseDouble(m.group(1)) * 1000);
                 }
-                System.out.printf(Locale.ROOT, "  %s run %d: ready after %.0f ms%n", v.getKey(), r, ms);
+                Log.info("  %s run %d: ready after %.0f ms", v.getKey(), r, ms);
                 Thread.sleep(1000);
             }
         }
@@ -121,10 +121,10 @@ public final class Startup {
             }
             md.append("Verdict `").append(v).append("`: **").append(verdict).append("** (").append(measured)
                     .append("; target ≤ ").append(Stats.num(targetMs, 0)).append(" ms).\n\n");
-            Verdicts.append(opts.containsKey("verdicts") ? Path.of(opts.get("verdicts")) : null, "startup",
+            Verdicts.append(opts.optionalPath("verdicts"), "startup",
                     "start-up to ready, `" + v + "`", measured, "≤ " + Stats.num(targetMs, 0) + " ms", verdict);
         }
-        Files.writeString(Path.of(opts.get("out")), md.toString(), StandardCharsets.UTF_8);
+        Files.writeString(opts.path("out"), md.toString(), StandardCharsets.UTF_8);
     }
 
     /** Milliseconds from spawn to the first ready 200, or NaN when the process died or 60 s passed. */

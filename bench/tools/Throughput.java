@@ -71,7 +71,7 @@ public final class Throughput {
         COUNTERS.put("refresh failures", "broker_cache_refreshes_total{result=\"failure\"}");
     }
 
-    private final Map<String, String> opts;
+    private final Args opts;
     private final List<String> targetSpecs;
     private final List<Target> targets = new ArrayList<>();
     private final int rounds;
@@ -83,21 +83,21 @@ public final class Throughput {
     private final int clkTck;
     private final Path raw;
 
-    private Throughput(Map<String, String> opts, List<String> targetSpecs) throws IOException {
+    private Throughput(Args opts, List<String> targetSpecs) throws IOException {
         this.opts = opts;
         this.targetSpecs = targetSpecs;
-        this.rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
-        this.duration = Integer.parseInt(opts.getOrDefault("duration", "20"));
-        this.warmup = Integer.parseInt(opts.getOrDefault("warmup", "15"));
-        this.threads = Integer.parseInt(opts.getOrDefault("threads", "2"));
-        this.connections = Integer.parseInt(opts.getOrDefault("connections", "64"));
-        this.timeout = Integer.parseInt(opts.getOrDefault("timeout", "5"));
-        this.clkTck = Integer.parseInt(opts.getOrDefault("clk-tck", "100"));
-        this.raw = opts.containsKey("raw") ? Path.of(opts.get("raw")) : null;
+        this.rounds = opts.integer("rounds", 3);
+        this.duration = opts.integer("duration", 20);
+        this.warmup = opts.integer("warmup", 15);
+        this.threads = opts.integer("threads", 2);
+        this.connections = opts.integer("connections", 64);
+        this.timeout = opts.integer("timeout", 5);
+        this.clkTck = opts.integer("clk-tck", 100);
+        this.raw = opts.optionalPath("raw");
         if (raw != null) {
             Files.createDirectories(raw);
         }
-        for (String line : Files.readAllLines(Path.of(require("targets")))) {
+        for (String line : Files.readAllLines(Path.of(opts.require("targets")))) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
@@ -109,40 +109,28 @@ public final class Throughput {
                     : Files.readAllLines(Path.of(f[3])).stream().filter(s -> !s.isBlank()).toList();
             targets.add(new Target(f[0], f[1], Long.parseLong(f[2]), bearers, dash(f[4]), dash(f[5]), f[6]));
         }
-        if (targets.stream().noneMatch(t -> t.name().equals(require("baseline")))) {
+        if (targets.stream().noneMatch(t -> t.name().equals(opts.require("baseline")))) {
             throw new IllegalArgumentException("--baseline " + opts.get("baseline") + " is not among the targets");
         }
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new HashMap<>();
-        List<String> targetSpecs = new ArrayList<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --option value, got " + args[i]);
-            }
-            String k = args[i].substring(2);
-            if (k.equals("target")) {
-                targetSpecs.add(args[i + 1]);
-            } else {
-                opts.put(k, args[i + 1]);
-            }
-        }
-        new Throughput(opts, targetSpecs).run();
+        Args opts = Args.parse("Throughput", args);
+        new Throughput(opts, opts.all("target")).run();
     }
 
     private void run() throws Exception {
-        log("warm-up: %d s per target, %s", warmup, names());
+        Log.info("warm-up: %d s per target, %s", warmup, names());
         for (Target t : targets) {
             Run w = measure(0, t, warmup);
-            log("  warm-up %-22s %,10.0f req/s  non-2xx %d", t.name(), w.rps(), w.non2xx());
+            Log.info("  warm-up %-22s %,10.0f req/s  non-2xx %d", t.name(), w.rps(), w.non2xx());
             if (w.requests() > 0 && w.non2xx() == w.requests()) {
                 throw new IllegalStateException("every warm-up request to " + t.name() + " failed (non-2xx): "
                         + "check the target's configuration; raw output in " + raw);
             }
         }
         List<Run> runs = new ArrayList<>();
-        boolean abba = opts.getOrDefault("order", "fixed").equals("abba");
+        boolean abba = opts.get("order", "fixed").equals("abba");
         for (int r = 1; r <= rounds; r++) {
             List<Target> order = new ArrayList<>(targets);
             if (abba && r % 2 == 0) {
@@ -151,12 +139,12 @@ public final class Throughput {
             for (Target t : order) {
                 Run run = measure(r, t, duration);
                 runs.add(run);
-                log("  round %d %-22s %,10.0f req/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  non-2xx %d  cpu %.0f us/req",
+                Log.info("  round %d %-22s %,10.0f req/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  non-2xx %d  cpu %.0f us/req",
                         r, t.name(), run.rps(), run.p50() / 1000, run.p99() / 1000, run.p999() / 1000, run.non2xx(),
                         run.serverCpuUsPerReq());
             }
         }
-        Files.writeString(Path.of(require("out")), markdown(runs), StandardCharsets.UTF_8);
+        Files.writeString(Path.of(opts.require("out")), markdown(runs), StandardCharsets.UTF_8);
         writeTsv(runs);
     }
 
@@ -203,7 +191,7 @@ public final class Throughput {
         // bash's `times` reports the CPU its children (wrk) used: wrk's own share of the 2 cores.
         List<String> cmd = new ArrayList<>(List.of("bash", "-c", "wrk \"$@\"; rc=$?; times; exit $rc", "wrk",
                 "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--latency", "--timeout", timeout + "s",
-                "-s", require("lua"), t.url()));
+                "-s", opts.require("lua"), t.url()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("BENCH_BEARERS", String.join(",", t.bearers()));
         Process p = pb.start();
@@ -241,15 +229,15 @@ public final class Throughput {
     }
 
     private String markdown(List<Run> runs) {
-        String baseline = require("baseline");
+        String baseline = opts.require("baseline");
         StringBuilder md = new StringBuilder();
-        md.append("### ").append(opts.getOrDefault("title", "Throughput")).append("\n\n");
+        md.append("### ").append(opts.get("title", "Throughput")).append("\n\n");
         md.append(String.format(Locale.ROOT,
                 "`wrk -t%d -c%d -d%ds --latency --timeout %ds` on loopback; warm-up %d s per target, then %d round(s) "
                         + "in this order: %s%s. Ratios are taken within each round (target ÷ `%s` of the same round), then the "
                         + "median over rounds; spreads are min–max over rounds.%n%n",
                 threads, connections, duration, timeout, warmup, rounds, names(),
-                opts.getOrDefault("order", "fixed").equals("abba") ? " (reversed on even rounds)" : "", baseline, baseline));
+                opts.get("order", "fixed").equals("abba") ? " (reversed on even rounds)" : "", baseline, baseline));
         md.append("| target | what it measures | req/s | × ").append(baseline).append(" req/s | p50 ms | p99 ms | × ")
                 .append(baseline).append(" p99 | p99.9 ms | server CPU µs/req | × ").append(baseline).append(" CPU/req |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -299,9 +287,9 @@ public final class Throughput {
             return;
         }
         Pattern spec = Pattern.compile("([^:]+):(rps|p99)(>=|<=)([\\d.]+)");
-        String baseline = require("baseline");
-        Path verdictFile = opts.containsKey("verdicts") ? Path.of(opts.get("verdicts")) : null;
-        String scenario = opts.getOrDefault("scenario", "throughput");
+        String baseline = opts.require("baseline");
+        Path verdictFile = opts.optionalPath("verdicts");
+        String scenario = opts.get("scenario", "throughput");
         md.append("| target | measured (median of per-round ratios, min–max) | threshold | verdict |\n|---|---|---|---|\n");
         for (String s : targetSpecs) {
             Matcher m = spec.matcher(s);
@@ -400,13 +388,6 @@ public final class Throughput {
         return String.join(", ", targets.stream().map(t -> "`" + t.name() + "`").toList());
     }
 
-    private String require(String k) {
-        String v = opts.get(k);
-        if (v == null) {
-            throw new IllegalArgumentException("--" + k + " is required");
-        }
-        return v;
-    }
 
     private static void get(String url) throws IOException, InterruptedException {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
@@ -428,8 +409,4 @@ public final class Throughput {
         return String.format(Locale.ROOT, "%.3f", v);
     }
 
-    private static void log(String format, Object... args) {
-        System.out.printf(Locale.ROOT, format + "%n", args);
-        System.out.flush();
-    }
 }

@@ -61,13 +61,12 @@ public class CallerRateLimiter {
     private final Function<String, Bucket> newCallerBucket = this::newCallerBucket;
     private final Function<RoleKey, Bucket> newRoleBucket = this::newRoleBucket;
 
+    /**
+     * @param time the buckets' time source, also the one idle buckets expire by ({@link RateLimitTime}:
+     *             {@link System#nanoTime()} in the application, a hand-moved one in tests)
+     */
     @Inject
-    public CallerRateLimiter(BrokerConfig config, MeterRegistry meters) {
-        this(config, meters, TimeMeter.SYSTEM_MILLISECONDS);
-    }
-
-    /** @param time the buckets' time source: the system clock, or a test's controlled one */
-    CallerRateLimiter(BrokerConfig config, MeterRegistry meters, TimeMeter time) {
+    public CallerRateLimiter(BrokerConfig config, MeterRegistry meters, TimeMeter time) {
         this.time = time;
         BrokerConfig.RateLimit rl = config.rateLimit();
         this.perCaller = positive("broker.rate-limit.per-caller", rl.perCaller());
@@ -85,9 +84,9 @@ public class CallerRateLimiter {
         }
         // Maintenance on the calling thread (as for every cache read per request): handing it to the
         // common pool wakes a thread every few dozen reads, which costs more than the work itself.
-        this.callerBuckets = Caffeine.newBuilder().executor(Runnable::run)
+        this.callerBuckets = Caffeine.newBuilder().executor(Runnable::run).ticker(time::currentTimeNanos)
                 .maximumSize(rl.maxCallers()).expireAfterAccess(IDLE_EXPIRY).build();
-        this.roleBuckets = Caffeine.newBuilder().executor(Runnable::run)
+        this.roleBuckets = Caffeine.newBuilder().executor(Runnable::run).ticker(time::currentTimeNanos)
                 .maximumSize(rl.maxCallers()).expireAfterAccess(IDLE_EXPIRY).build();
         Gauge.builder("broker.rate.limit.callers", this, CallerRateLimiter::trackedCallers)
                 .description("Caller identities whose request-rate buckets are held").register(meters);

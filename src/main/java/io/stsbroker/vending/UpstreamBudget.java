@@ -2,6 +2,7 @@ package io.stsbroker.vending;
 
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,6 +47,10 @@ import java.util.function.IntSupplier;
  * flood of extra variants or a wave of refreshes, and is refused only when cold callers alone
  * fill the wait.
  *
+ * <p>Time is read from a bucket4j {@link TimeMeter} and waits are scheduled on {@code scheduler}:
+ * {@link TimeMeter#SYSTEM_NANOTIME} and Quarkus's worker pool in the application, a test's
+ * hand-moved ticker and scheduler in tests, so pacing is asserted exactly rather than timed.
+ *
  * <p>A refusal is counted ({@code broker_upstream_budget_total{result="rejected"}}) and logged at
  * WARN at most once a second, with the number refused since the last line.
  */
@@ -62,6 +67,7 @@ final class UpstreamBudget {
     private final long maxWaitNanos;
     private final long nanosPerToken;
     private final Bucket bucket;
+    private final TimeMeter time;
     private final ScheduledExecutorService scheduler;
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger waitingCold = new AtomicInteger();
@@ -78,15 +84,23 @@ final class UpstreamBudget {
      * @param scheduler      runs the delayed re-tries; never blocked
      */
     UpstreamBudget(int callsPerSecond, Duration maxWait, ScheduledExecutorService scheduler, MeterRegistry meters) {
-        this(callsPerSecond, maxWait, scheduler, meters, () -> 0, Integer.MAX_VALUE);
+        this(callsPerSecond, maxWait, scheduler, TimeMeter.SYSTEM_NANOTIME, meters);
+    }
+
+    /** A budget on {@code time} with no limit on calls in flight. */
+    UpstreamBudget(int callsPerSecond, Duration maxWait, ScheduledExecutorService scheduler, TimeMeter time,
+                   MeterRegistry meters) {
+        this(callsPerSecond, maxWait, scheduler, time, meters, () -> 0, Integer.MAX_VALUE);
     }
 
     /**
+     * @param time        the time the bucket refills by and deadlines are read in, nanoseconds; the
+     *                    scheduler's delays pass in the same time
      * @param inFlight    calls sent and not yet answered
      * @param maxInFlight no token is taken while {@code inFlight} is at this (the connection pool's size)
      */
-    UpstreamBudget(int callsPerSecond, Duration maxWait, ScheduledExecutorService scheduler, MeterRegistry meters,
-                   IntSupplier inFlight, int maxInFlight) {
+    UpstreamBudget(int callsPerSecond, Duration maxWait, ScheduledExecutorService scheduler, TimeMeter time,
+                   MeterRegistry meters, IntSupplier inFlight, int maxInFlight) {
         if (callsPerSecond < 1) {
             throw new IllegalArgumentException("Invalid configuration broker.sts.max-calls-per-second='"
                     + callsPerSecond + "': must be at least 1");
@@ -100,7 +114,9 @@ final class UpstreamBudget {
         this.nanosPerToken = TimeUnit.SECONDS.toNanos(1) / callsPerSecond;
         this.bucket = Bucket.builder()
                 .addLimit(limit -> limit.capacity(1).refillGreedy(callsPerSecond, Duration.ofSeconds(1)))
+                .withCustomTimePrecision(time)
                 .build();
+        this.time = time;
         this.scheduler = scheduler;
         this.inFlight = inFlight;
         this.maxInFlight = maxInFlight;
@@ -119,8 +135,8 @@ final class UpstreamBudget {
     /**
      * Completes when one attempt may be sent: at once when a token is free (and, for a deferrable
      * attempt, no cold one waits), otherwise after a non-blocking wait of at most {@code maxWait}
-     * that ends before {@code deadlineNanos} ({@link System#nanoTime()} scale). Fails with 503
-     * {@code UpstreamUnavailable} when no token comes in time. Lazy: each subscription asks for its
+     * that ends before {@code deadlineNanos} (in the budget's time: {@link System#nanoTime()} in the
+     * application). Fails with 503 {@code UpstreamUnavailable} when no token comes in time. Lazy: each subscription asks for its
      * own token.
      */
     Uni<Void> acquire(long deadlineNanos, FetchPriority priority) {
@@ -130,7 +146,7 @@ final class UpstreamBudget {
                 immediate.increment();
                 return Uni.createFrom().voidItem();
             }
-            long now = System.nanoTime();
+            long now = time.currentTimeNanos();
             long giveUpAt = Math.min(now + maxWaitNanos, deadlineNanos);
             long queue = queueAhead(cold);
             if (now + queue > giveUpAt) {
@@ -176,7 +192,7 @@ final class UpstreamBudget {
             }
             // Up to one token interval of jitter, so waiters do not all wake for the same token.
             long nap = Math.max(MIN_NAP_NANOS, untilToken + ThreadLocalRandom.current().nextLong(nanosPerToken));
-            long left = giveUpAt - System.nanoTime();
+            long left = giveUpAt - time.currentTimeNanos();
             if (left < MIN_NAP_NANOS) {
                 // Less time left than the shortest timer: this attempt's wait is over (a refusal, not a
                 // timer the scheduler would refuse).

@@ -1,5 +1,6 @@
 package io.stsbroker.vending;
 
+import io.github.bucket4j.TimeMeter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
@@ -15,6 +16,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -49,6 +51,8 @@ class UpstreamFetcher implements CredentialSource {
     private final int maxAttempts;
     private final Duration backoff;
     private final Duration deadline;
+    private final ScheduledExecutorService scheduler;
+    private final TimeMeter time;
     private final AtomicInteger inFlight;
     private final AtomicInteger fetching = new AtomicInteger();
 
@@ -59,23 +63,40 @@ class UpstreamFetcher implements CredentialSource {
 
     private UpstreamFetcher(StsClient sts, BrokerConfig config, MeterRegistry meters, AtomicInteger inFlight) {
         this(sts, new UpstreamBudget(config.sts().maxCallsPerSecond(), config.sts().budgetWait(),
-                        Infrastructure.getDefaultWorkerPool(), meters, inFlight::get, StsClient.MAX_CONNECTIONS),
-                config.sts().maxAttempts(), config.sts().retryBackoff(), config.requestTimeout(), meters, inFlight);
+                        Infrastructure.getDefaultWorkerPool(), TimeMeter.SYSTEM_NANOTIME, meters, inFlight::get,
+                        StsClient.MAX_CONNECTIONS),
+                config.sts().maxAttempts(), config.sts().retryBackoff(), config.requestTimeout(),
+                Infrastructure.getDefaultWorkerPool(), TimeMeter.SYSTEM_NANOTIME, meters, inFlight);
     }
 
+    /** A fetcher on the system's time, its waits on Mutiny's default worker pool. */
     UpstreamFetcher(StsClient sts, UpstreamBudget budget, int maxAttempts, Duration backoff, Duration deadline,
                     MeterRegistry meters) {
-        this(sts, budget, maxAttempts, backoff, deadline, meters, new AtomicInteger());
+        this(sts, budget, maxAttempts, backoff, deadline, Infrastructure.getDefaultWorkerPool(),
+                TimeMeter.SYSTEM_NANOTIME, meters);
+    }
+
+    /**
+     * @param scheduler runs the backoffs and the deadline's timer (Mutiny's default worker pool in
+     *                  the application)
+     * @param time      the time the deadline is read in, the budget's
+     */
+    UpstreamFetcher(StsClient sts, UpstreamBudget budget, int maxAttempts, Duration backoff, Duration deadline,
+                    ScheduledExecutorService scheduler, TimeMeter time, MeterRegistry meters) {
+        this(sts, budget, maxAttempts, backoff, deadline, scheduler, time, meters, new AtomicInteger());
     }
 
     private UpstreamFetcher(StsClient sts, UpstreamBudget budget, int maxAttempts, Duration backoff, Duration deadline,
-                            MeterRegistry meters, AtomicInteger inFlight) {
+                            ScheduledExecutorService scheduler, TimeMeter time, MeterRegistry meters,
+                            AtomicInteger inFlight) {
         this.inFlight = inFlight;
         this.sts = sts;
         this.budget = budget;
         this.maxAttempts = maxAttempts;
         this.backoff = backoff;
         this.deadline = deadline;
+        this.scheduler = scheduler;
+        this.time = time;
         Gauge.builder("broker.upstream.in.flight", inFlight, AtomicInteger::get)
                 .description("AssumeRole attempts sent to STS and not yet answered").register(meters);
         Gauge.builder("broker.upstream.fetches", fetching, AtomicInteger::get)
@@ -99,17 +120,17 @@ class UpstreamFetcher implements CredentialSource {
         // deferred: every retry is a fresh subscription, so every attempt takes its own budget token
         // and is signed anew (new nonce, new timestamp).
         Uni<StsCredentials> call = Uni.createFrom().deferred(() -> {
-            long deadlineNanos = System.nanoTime() + deadline.toNanos();
+            long deadlineNanos = time.currentTimeNanos() + deadline.toNanos();
             Uni<StsCredentials> attempt = Uni.createFrom().deferred(() -> budget.acquire(deadlineNanos, priority)
                     .onItem().transformToUni(ignored -> attempt(request)));
             if (maxAttempts > 1) {
                 attempt = attempt.onFailure(UpstreamFetcher::retryable).retry()
                         .withBackOff(backoff, backoff.multipliedBy(MAX_BACKOFF_FACTOR)).withJitter(JITTER)
-                        .atMost(maxAttempts - 1L);
+                        .withExecutor(scheduler).atMost(maxAttempts - 1L);
             }
             return attempt;
         });
-        return call.ifNoItem().after(deadline)
+        return call.ifNoItem().after(deadline).on(scheduler)
                 .failWith(() -> StsException.unreachable("no answer within broker.request-timeout", null))
                 .onSubscription().invoke(fetching::incrementAndGet)
                 .onTermination().invoke(fetching::decrementAndGet);

@@ -110,13 +110,56 @@ class CallerRateLimiterTest {
     }
 
     @Test
+    void anIdleBucketIsDroppedAfterFiveSecondsAndComesBackFull() {
+        CallerRateLimiter l = limiter(3, Map.of(), 1000);
+        assertThat(admitted(l, "apikey:idle", 10)).isEqualTo(3);
+        assertThat(l.trackedCallers()).isEqualTo(1);
+        now.addAndGet(CallerRateLimiter.IDLE_EXPIRY.toNanos() - 1);
+        assertThat(l.trackedCallers()).as("idle just under five seconds: still held").isEqualTo(1);
+        now.addAndGet(1);
+        assertThat(l.trackedCallers()).isZero();
+        // Dropping it lost nothing: it had refilled long before, and a new one starts full.
+        assertThat(admitted(l, "apikey:idle", 10)).isEqualTo(3);
+    }
+
+    @Test
+    void aRoleBucketRefillsWithTimeLikeTheCallerOne() {
+        CallerRateLimiter l = limiter(100, Map.of(), 1000);
+        assertThat(admittedFor(l, "apikey:r", "limited", 10)).isEqualTo(2);
+        now.addAndGet(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(499));
+        assertThat(admittedFor(l, "apikey:r", "limited", 10)).isZero();
+        now.addAndGet(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1));
+        assertThat(admittedFor(l, "apikey:r", "limited", 10)).isEqualTo(1);
+    }
+
+    private static int admittedFor(CallerRateLimiter l, String identity, String role, int tries) {
+        int ok = 0;
+        for (int i = 0; i < tries; i++) {
+            if (catchThrowable(() -> l.admit(identity, role)) == null) {
+                ok++;
+            }
+        }
+        return ok;
+    }
+
+    @Test
+    void theSmallestSettingsAreAccepted() {
+        CallerRateLimiter l = new CallerRateLimiter(config(1, Map.of("apikey:one", 1), 1, Map.of("one", 1)),
+                new SimpleMeterRegistry(), TIME);
+        assertThat(admitted(l, "apikey:one", 3)).isEqualTo(1);
+        assertThat(l.limitFor("apikey:other")).isEqualTo(1);
+        l.admit("apikey:r", "one");
+        assertThat(catchThrowable(() -> l.admit("apikey:r", "one"))).isInstanceOf(BrokerException.class);
+    }
+
+    @Test
     void badLimitsStopStartUpNamingTheProperty() {
         assertThat(catchThrowable(() -> limiter(0, Map.of(), 10)))
                 .hasMessageContaining("broker.rate-limit.per-caller").hasMessageContaining("'0'");
         assertThat(catchThrowable(() -> limiter(10, Map.of("apikey:x", -1), 10)))
                 .hasMessageContaining("broker.rate-limit.callers.\"apikey:x\"");
         assertThat(catchThrowable(() -> new CallerRateLimiter(config(10, Map.of(), 10, Map.of("r", 0)),
-                new SimpleMeterRegistry()))).hasMessageContaining("broker.roles.r.rate-limit");
+                new SimpleMeterRegistry(), TIME))).hasMessageContaining("broker.roles.r.rate-limit");
         assertThat(catchThrowable(() -> limiter(10, Map.of(), 0))).hasMessageContaining("broker.rate-limit.max-callers");
     }
 

@@ -3,8 +3,13 @@ package io.stsbroker.hardening.upstream;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.stsbroker.sts.embedded.EmbeddedStsServer;
+import io.stsbroker.testing.MutableTimeMeter;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,13 +31,27 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code system:serviceaccount:rate:noisy} and {@code :prober} at 20 requests/s and {@code :slow}
  * at 1/s (below what a client offers even on a busy machine; the default 100/s is proven in
  * {@link io.stsbroker.policy.CallerRateLimiterTest}), everyone else at the default 100/s, and role {@code rate-lab}
- * at 2/s per caller. Bounds on admitted requests are computed from the measured elapsed time.
+ * at 2/s per caller. The limiter's time is frozen for each test ({@link MutableTimeMeter}): no bucket
+ * refills unless the test moves time, so every count of admitted requests is exact, however slowly
+ * the requests run.
  */
 @QuarkusTest
 class CallerRateLimitTest {
 
     @Inject
     EmbeddedStsServer sts;
+    @Inject
+    MutableTimeMeter time;
+
+    @BeforeEach
+    void freezeTime() {
+        time.freeze();
+    }
+
+    @AfterEach
+    void releaseTime() {
+        time.release();
+    }
 
     private static void assertThrottled(Response r) {
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(429);
@@ -45,7 +64,10 @@ class CallerRateLimitTest {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
     }
 
-    /** {@code n} requests, {@code pauseMillis} apart; latency of each in ms, all expected 200. */
+    /**
+     * {@code n} requests, {@code pauseMillis} apart (to spread them over the flood, not to let time
+     * pass: the limiter's is frozen); latency of each in ms, all expected 200.
+     */
     private static List<Long> quietLatencies(String token, int n, long pauseMillis) throws InterruptedException {
         List<Long> latencies = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -96,7 +118,8 @@ class CallerRateLimitTest {
                     return null;
                 }));
             }
-            Thread.sleep(200);   // let the flood drain the noisy caller's bucket first
+            // Let the flood drain the noisy caller's bucket first (polling a count, not waiting for time).
+            Lab.await(() -> noisyThrottled.get() > 0, "the noisy caller's first 429");
             during = quietLatencies(quiet, 40, 20);
             stop.set(true);
             for (Future<?> f : flood) {
@@ -117,13 +140,12 @@ class CallerRateLimitTest {
                 percentile(during, 0.5), percentile(during, 0.95), during.get(during.size() - 1));
 
         assertThat(noisyOther.get()).isZero();
+        // The burst of 20 less the warm-up request, and nothing more: time does not move.
+        assertThat(noisyOk.get()).isEqualTo(19);
         assertThat(noisyThrottled.get()).isPositive();
-        // A burst of 20, then at most 20 a second (the warm-up request came before the flood).
-        assertThat(noisyOk.get()).isLessThanOrEqualTo((int) (20 + 20 * floodSeconds) + 2);
-        // The quiet caller got 200 every time (asserted in quietLatencies) and stayed prompt: the
-        // flood shares the two CPUs, not the quiet caller's bucket, so allow CPU contention only.
-        assertThat(percentile(during, 0.5)).isLessThan(Math.max(100, 5 * percentile(baseline, 0.5)));
-        assertThat(percentile(during, 0.95)).isLessThan(Math.max(250, 5 * percentile(baseline, 0.95)));
+        // The quiet caller got 200 every time (asserted in quietLatencies): the flood empties only the
+        // noisy caller's bucket. How prompt it stays under a flood is CPU contention on a shared
+        // machine, so its latencies are printed above, not asserted.
     }
 
     /** What {@code n} concurrent requests got: 200s, 429s (each checked), and how long they took. */
@@ -165,22 +187,18 @@ class CallerRateLimitTest {
         Burst b = burst(10, () -> vend(slow));
         System.out.printf("[rate-limit] caller limited to 1/s, 10 concurrent requests in %.2f s: %d x 200, %d x 429%n",
                 b.seconds(), b.ok(), b.throttled());
-        assertThat(b.ok()).isBetween(1, 1 + (int) Math.ceil(b.seconds()));
-        assertThat(b.throttled()).isPositive();
-        // POST is counted before its body is judged: with the bucket empty an invalid body gets 429,
-        // not 400. On a loaded machine a second may pass and refill it, so empty it right before.
-        io.restassured.response.Response post = null;
-        for (int attempt = 0; attempt < 5; attempt++) {
-            while (vend(slow).statusCode() != 429) {
-                // drain the one-per-second bucket
-            }
-            post = given().header("Authorization", slow).contentType("application/json").body("[]")
-                    .post("/v1/credentials");
-            if (post.statusCode() == 429) {
-                break;
-            }
-        }
+        assertThat(b.ok()).isEqualTo(1);
+        assertThat(b.throttled()).isEqualTo(9);
+        // POST is counted before its body is judged: with the bucket empty an invalid body gets 429, not 400.
+        Response post = given().header("Authorization", slow).contentType("application/json").body("[]")
+                .post("/v1/credentials");
         assertThrottled(post);
+        // A second later the bucket holds one request again, and only one.
+        time.advance(Duration.ofMillis(999));
+        assertThrottled(vend(slow));
+        time.advance(Duration.ofMillis(1));
+        vend(slow).then().statusCode(200);
+        assertThrottled(vend(slow));
     }
 
     @Test
@@ -190,8 +208,8 @@ class CallerRateLimitTest {
         Burst burst = burst(12, () -> vend(a, "rate-lab"));   // broker.roles.rate-lab.rate-limit = 2
         System.out.printf("[rate-limit] role limited to 2/s per caller, 12 concurrent requests in %.2f s: %d x 200, %d x 429%n",
                 burst.seconds(), burst.ok(), burst.throttled());
-        assertThat(burst.ok()).isBetween(2, 2 + (int) Math.ceil(2 * burst.seconds()));
-        assertThat(burst.throttled()).isPositive();
+        assertThat(burst.ok()).isEqualTo(2);
+        assertThat(burst.throttled()).isEqualTo(10);
         vend(b, "rate-lab").then().statusCode(200);   // b has its own bucket for the role
         vend(a).then().statusCode(200);               // and a's other roles are not limited by it
     }
@@ -227,7 +245,8 @@ class CallerRateLimitTest {
         }
         System.out.printf("[rate-limit] 400 requests for unknown roles: %d x 403, %d x 429%n", forbidden.get(),
                 throttled.get());
-        assertThat(forbidden.get()).isGreaterThanOrEqualTo(20);
-        assertThat(throttled.get()).isPositive();
+        // Exactly the burst of 20 reached the role check; the other 380 were throttled before it.
+        assertThat(forbidden.get()).isEqualTo(20);
+        assertThat(throttled.get()).isEqualTo(380);
     }
 }

@@ -31,6 +31,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * refreshes, with a budget of 10 calls/s so the pacing is easy to see: STS calls are
  * counted by {@link StsCounters#callCount()} sampled every 50 ms, and no one-second window may
  * hold more than the budget allows. Runs its own application (a test profile), about 3 s extra.
+ *
+ * <p>Real time, on purpose: this proves the budget as wired into the application (Quarkus's worker
+ * pool, the HTTP client's connections), which a hand-moved clock cannot drive; its exact pacing is
+ * proven on a hand-moved clock in {@code vending.UpstreamBudgetTest}. So every bound here holds on a
+ * machine of any speed: upper bounds on counts are what the token bucket enforces (a slow machine
+ * only spaces grants further apart) or are scaled by the measured time, and the lower bounds are
+ * ones a slow machine can only exceed.
  */
 @QuarkusTest
 @TestProfile(UpstreamBudgetFloodTest.SmallBudget.class)
@@ -135,6 +142,7 @@ class UpstreamBudgetFloodTest {
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         List<Response> responses = new ArrayList<>();
         faults.record();
+        long grantsBefore = grants();
         CallSampler sampler = new CallSampler(sts::callCount);
         CallSampler granted = new CallSampler(this::grants);
         long floodStart = System.nanoTime();
@@ -167,7 +175,9 @@ class UpstreamBudgetFloodTest {
         // all 60 calls would land within the same few hundred milliseconds.)
         assertThat((double) at.size()).isLessThanOrEqualTo(1 + BUDGET * sinceFloodStart);
         assertThat(sampler.maxPerSecond()).isLessThanOrEqualTo(2L * BUDGET);
-        assertThat((long) at.size()).isEqualTo(ok);
+        // Every call that reached STS took a token first: no more calls than tokens granted, and at least
+        // one per success (more when an attempt timed out on a loaded machine and its retry took another).
+        assertThat((long) at.size()).isBetween(ok, grants() - grantsBefore);
         // One at once plus 2 s of waiting at 10/s, give or take how the arrivals spread; fewer when
         // the machine is so busy that waiters wake late for their tokens.
         assertThat(ok).isBetween(5L, 45L);
@@ -187,7 +197,7 @@ class UpstreamBudgetFloodTest {
             tokens.add(caller("budget-refresh-" + i));
             first.add(keyId(vend(tokens.get(i))));   // sequential: paced, never refused
         }
-        Thread.sleep(1_100);   // let the bucket fill again
+        Thread.sleep(1_100);   // let the bucket fill again (the application's budget runs on System.nanoTime)
         faults.record();
         // 60-minute credentials, refresh-ahead 30 min plus up to 2.5 min of jitter: all due at 33 min.
         clock.advance(Duration.ofMinutes(33));
@@ -216,7 +226,9 @@ class UpstreamBudgetFloodTest {
                     sampler.perSecond(), sampler.maxPerSecond());
             assertThat(granted.maxPerSecond()).isLessThanOrEqualTo(BUDGET + 1);
             assertThat(at).hasSize(callers);
-            // 1 at once, then one every 100 ms: 15 refreshes take about 1.4 s, not an instant.
+            // 1 at once, then one every 100 ms: 15 refreshes take at least 1.4 s to be granted, not an
+            // instant; 200 ms of slack for the first send leaving late (a busy event loop), while a
+            // late last send only widens the spread.
             assertThat(spreadMillis).isGreaterThanOrEqualTo(1_200);
             assertThat(sampler.maxPerSecond()).isLessThanOrEqualTo(2L * BUDGET);
         }

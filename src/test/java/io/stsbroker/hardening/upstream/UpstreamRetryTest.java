@@ -94,9 +94,12 @@ class UpstreamRetryTest {
         long first = TimeUnit.NANOSECONDS.toMillis(at.get(1) - at.get(0));
         long second = TimeUnit.NANOSECONDS.toMillis(at.get(2) - at.get(1));
         System.out.printf("[retry] gaps seen by STS with retry-backoff=200ms: %d ms, %d ms%n", first, second);
-        // 200 ms + up to 50% jitter, then 400 ms +-50%; never earlier, at most a little later.
-        assertThat(first).isBetween(200L, 300L + 150);
-        assertThat(second).isBetween(200L, 600L + 150);
+        // 200 ms + up to 50% jitter, then 400 ms +-50%: never earlier. How much later is the machine's
+        // load (497 ms was seen for the first at load 28), so the upper bound only tells a backoff
+        // from a hang; the exact spacing (doubling, jitter, cap) is proven on a hand-moved clock in
+        // vending.UpstreamFetcherTest.
+        assertThat(first).isBetween(200L, 10_000L);
+        assertThat(second).isBetween(200L, 10_000L);
     }
 
     @Test

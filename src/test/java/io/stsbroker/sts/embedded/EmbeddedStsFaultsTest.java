@@ -91,12 +91,12 @@ class EmbeddedStsFaultsTest {
         // Retries start on a worker thread after their backoff, like these calls from the test thread.
         // An answer that arrives in full before the client installed its handlers must still be read.
         faults.failWith("Throttling", 400, "role/upstream-lab");
+        // No timing asserted: an answer the client missed ends as the attempt timeout (broker.sts.timeout),
+        // an StsException without an upstream code, so the code itself proves the answer was read.
         for (int i = 0; i < 300; i++) {
-            long start = System.nanoTime();
             Throwable t = catchThrowable(() -> sts.assumeRole(request("off-loop")).await().atMost(Duration.ofSeconds(10)));
             assertThat(t).isInstanceOfSatisfying(StsException.class,
                     e -> assertThat(e.upstreamCode()).as("call %s", e.getMessage()).contains("Throttling"));
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
         }
     }
 

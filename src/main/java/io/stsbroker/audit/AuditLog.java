@@ -15,12 +15,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Writes one JSON line per audited event to the {@code broker.audit} log category: every
+ * Writes one JSON object per audited event to the {@code broker.audit} log category: every
  * credential minted, every denial, (when enabled) every cached hand-out, every admin invalidation
  * and every reload (or refused reload) of {@code broker.roles-file}.
  *
  * <p>Fields are fixed (time, event, outcome, requestId, caller, target, role, roleArn, sessionName,
- * accessKeyId, expiration, reason); the type offers no way to pass a secret or a token.
+ * accessKeyId, expiration, reason; the schema is in docs/OPERATIONS.md, "Audit records"); the type
+ * offers no way to pass a secret or a token.
+ *
+ * <p>The object is the record's message. In the production profile the category has a console
+ * handler of its own whose format is the message alone ({@code %s%n}), so the object is the whole
+ * line, beside the JSON formatter's lines for everything else; {@link AuditFile} does the same for
+ * {@code broker.audit.file}. In dev and tests the plain-text console prints it after the usual prefix.
  *
  * <p>Values are JSON strings, and every character {@link LogText} escapes is written as
  * {@code \\uXXXX} here too: JSON alone leaves DEL, the C1 controls, U+2028/U+2029 and the
@@ -30,7 +36,10 @@ import java.util.Map;
 @Singleton
 public class AuditLog {
 
-    private static final Logger LOG = Logger.getLogger("broker.audit");
+    /** The log category of audit records. */
+    public static final String CATEGORY = "broker.audit";
+
+    private static final Logger LOG = Logger.getLogger(CATEGORY);
     private static final ObjectMapper JSON = new ObjectMapper(new JsonFactory().setCharacterEscapes(new LineSafeEscapes()));
 
     private final Clock clock;

@@ -1,5 +1,6 @@
 package io.stsbroker.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -315,6 +316,26 @@ public interface BrokerConfig {
         @WithName("hand-outs")
         @WithDefault("false")
         boolean handOuts();
+
+        /**
+         * Also write every audit record to this file, one JSON object per line (the schema in
+         * docs/OPERATIONS.md, "Audit records"), for a log shipper that reads files. Rotated by size:
+         * at {@code file-max-size} the file is renamed {@code <file>.1} (older ones shifted up to
+         * {@code <file>.<file-backups>}, the oldest dropped), so the files never hold more than
+         * {@code file-max-size x (file-backups + 1)}. The directory must exist and be writable.
+         * Unset by default: audit records go to the console only.
+         */
+        Optional<String> file();
+
+        /** Size at which {@code broker.audit.file} is rotated. Default 10M. */
+        @WithName("file-max-size")
+        @WithDefault("10M")
+        MemorySize fileMaxSize();
+
+        /** Rotated files of {@code broker.audit.file} kept beside the current one. Default 4. */
+        @WithName("file-backups")
+        @WithDefault("4")
+        int fileBackups();
     }
 
     interface RateLimit {

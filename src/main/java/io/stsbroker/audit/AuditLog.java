@@ -23,10 +23,10 @@ import java.util.Map;
  * accessKeyId, expiration, reason; the schema is in docs/OPERATIONS.md, "Audit records"); the type
  * offers no way to pass a secret or a token.
  *
- * <p>The object is the record's message. In the production profile the category has a console
- * handler of its own whose format is the message alone ({@code %s%n}), so the object is the whole
- * line, beside the JSON formatter's lines for everything else; {@link AuditFile} does the same for
- * {@code broker.audit.file}. In dev and tests the plain-text console prints it after the usual prefix.
+ * <p>The object is the record's message. In the production profile ({@code broker.audit.console=lines})
+ * {@link AuditHandlers} writes it as the whole line on standard output, beside the JSON formatter's
+ * lines for everything else, and the same to {@code broker.audit.file} when set. In dev and tests the
+ * plain-text console prints it after the usual prefix.
  *
  * <p>Values are JSON strings, and every character {@link LogText} escapes is written as
  * {@code \\uXXXX} here too: JSON alone leaves DEL, the C1 controls, U+2028/U+2029 and the

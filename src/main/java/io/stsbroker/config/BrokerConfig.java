@@ -318,11 +318,29 @@ public interface BrokerConfig {
         boolean handOuts();
 
         /**
+         * How audit records reach standard output: {@code log} through the application's log
+         * handlers and format (in plain text, after the usual prefix), or {@code lines}, each
+         * record's JSON object as a bare line of its own, whatever format the other logs use (so
+         * with JSON logs the record is an object, not a string inside a log line). Default
+         * {@code log}; the prod profile sets {@code lines}.
+         */
+        @WithDefault("log")
+        AuditConsole console();
+
+        /** The values of {@code broker.audit.console}. */
+        enum AuditConsole {
+            /** Through the application's log handlers and format. */
+            LOG,
+            /** Each record's JSON object as a bare line on standard output. */
+            LINES
+        }
+
+        /**
          * Also write every audit record to this file, one JSON object per line (the schema in
          * docs/OPERATIONS.md, "Audit records"), for a log shipper that reads files. Rotated by size:
          * at {@code file-max-size} the file is renamed {@code <file>.1} (older ones shifted up to
          * {@code <file>.<file-backups>}, the oldest dropped), so the files never hold more than
-         * {@code file-max-size x (file-backups + 1)}. The directory must exist and be writable.
+         * {@code (file-max-size + one record) x (file-backups + 1)} (a record is a few hundred bytes). The directory must exist and be writable.
          * Unset by default: audit records go to the console only.
          */
         Optional<String> file();

@@ -117,6 +117,7 @@ public class WarmCredentialsRoute {
         }
         // Decided: from here on this request is answered here, exactly as CredentialsResource would.
         outcomes.countWarm();
+        ctx.put(UsageTap.CALLER, caller.identity());
         try {
             rateLimiter.admit(caller.identity());
             rateLimiter.admit(caller.identity(), role.name());

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
@@ -43,13 +45,25 @@ public class AuditLog {
     private static final ObjectMapper JSON = new ObjectMapper(new JsonFactory().setCharacterEscapes(new LineSafeEscapes()));
 
     private final Clock clock;
+    private final Event<AuditEvent> listeners;
 
+    /** Writes records only (unit tests). */
     public AuditLog(Clock clock) {
-        this.clock = clock;
+        this(clock, null);
     }
 
-    /** Writes {@code e} as one JSON line; null facts are left out. */
+    /** Writes records and also fires each as a CDI event, for observers of the audit stream (usage counts). */
+    @Inject
+    public AuditLog(Clock clock, Event<AuditEvent> listeners) {
+        this.clock = clock;
+        this.listeners = listeners;
+    }
+
+    /** Writes {@code e} as one JSON line; null facts are left out. Observers see it whatever the log level. */
     public void record(AuditEvent e) {
+        if (listeners != null) {
+            listeners.fire(e);
+        }
         if (!LOG.isInfoEnabled()) {
             return;
         }

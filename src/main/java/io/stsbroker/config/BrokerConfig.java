@@ -39,6 +39,9 @@ public interface BrokerConfig {
 
     Audit audit();
 
+    /** Per-caller usage counts ({@code GET /v1/admin/usage}). */
+    Usage usage();
+
     /** The longest a credential request may take before it fails with 503. Default 8s, below credentials-java's 10 s read timeout. */
     @WithDefault("8s")
     Duration requestTimeout();
@@ -354,6 +357,20 @@ public interface BrokerConfig {
         @WithName("file-backups")
         @WithDefault("4")
         int fileBackups();
+    }
+
+    interface Usage {
+        /** The rolling window {@code GET /v1/admin/usage} reports, in whole minutes (1m to 24h). Default 60m. */
+        @WithDefault("60m")
+        Duration window();
+
+        /**
+         * The most caller identities counted at once; beyond it the least used are dropped with their
+         * counts. Memory is about {@code max-callers x (24 x window-minutes + 300)} bytes. Default 5000.
+         */
+        @WithName("max-callers")
+        @WithDefault("5000")
+        int maxCallers();
     }
 
     interface RateLimit {

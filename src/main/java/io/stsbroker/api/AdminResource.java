@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.stsbroker.api.dto.InvalidateResult;
+import io.stsbroker.api.dto.UsageResult;
 import io.stsbroker.audit.AuditEvent;
 import io.stsbroker.audit.AuditLog;
 import io.stsbroker.audit.LogText;
@@ -13,9 +14,11 @@ import io.stsbroker.error.ErrorCode;
 import io.stsbroker.policy.AccessPolicy;
 import io.stsbroker.policy.AdminPolicy;
 import io.stsbroker.policy.Role;
+import io.stsbroker.usage.UsageLedger;
 import io.stsbroker.vending.CredentialVendor;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -30,6 +33,9 @@ import java.util.Set;
 /**
  * {@code POST /v1/admin/invalidate}: only identities matching {@code broker.admin.allow}; drops
  * cached credentials so that the next request for them mints new ones.
+ *
+ * <p>{@code GET /v1/admin/usage}: the same admins; per-caller counts over a rolling window
+ * ({@link UsageLedger}), this replica's only.
  *
  * <p><b>Note:</b> this stops the broker handing out a credential. A credential already handed out
  * stays valid at Alibaba Cloud until it expires; for a leaked one, change the role's trust policy
@@ -50,14 +56,26 @@ public class AdminResource {
     private final AccessPolicy policy;
     private final CredentialVendor vendor;
     private final AuditLog audit;
+    private final UsageLedger usage;
 
     public AdminResource(SecurityIdentity identity, AdminPolicy admins, AccessPolicy policy, CredentialVendor vendor,
-                         AuditLog audit) {
+                         AuditLog audit, UsageLedger usage) {
         this.identity = identity;
         this.admins = admins;
         this.policy = policy;
         this.vendor = vendor;
         this.audit = audit;
+        this.usage = usage;
+    }
+
+    /** Admins only (403 for everyone else, 401 without a caller). */
+    @GET
+    @Path("usage")
+    public UsageResult usage() {
+        if (!admins.isAdmin(Callers.of(identity).identity())) {
+            throw new BrokerException(ErrorCode.FORBIDDEN, "The caller may not do this.");
+        }
+        return UsageResult.of(usage.report());
     }
 
     /**

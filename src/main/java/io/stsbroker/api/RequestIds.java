@@ -1,6 +1,7 @@
 package io.stsbroker.api;
 
 import io.vertx.ext.web.RoutingContext;
+import org.jboss.logging.MDC;
 
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -13,11 +14,18 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>The UUID comes from {@link ThreadLocalRandom}, not {@link UUID#randomUUID()}: an id correlates
  * log lines and guards nothing, and the shared {@code SecureRandom} behind {@code randomUUID} is a
  * lock taken on every request.
+ *
+ * <p>The id is also put in the logging MDC as {@value #LOG_KEY}, so every line written while serving
+ * the request carries it. Quarkus keeps the MDC in the request's duplicated Vert.x context, which
+ * the request's worker-thread work and the STS client's callbacks run on too, and which ends with the
+ * request (so nothing needs removing).
  */
 public final class RequestIds {
 
     public static final String HEADER = "X-Request-Id";
     private static final String KEY = "broker.requestId";
+    /** The MDC key of the request id: {@code %X{requestId}} in the text format, {@code mdc.requestId} in JSON. */
+    public static final String LOG_KEY = "requestId";
 
     private RequestIds() {
     }
@@ -27,6 +35,7 @@ public final class RequestIds {
         String sent = ctx.request().getHeader(HEADER);
         String id = isSane(sent) ? sent : randomId();
         ctx.put(KEY, id);
+        MDC.put(LOG_KEY, id);
         ctx.response().putHeader(HEADER, id);
         return id;
     }

@@ -81,6 +81,7 @@ public class WarmCredentialsRoute {
             ctx.next();
             return;
         }
+        ctx.put(UsageTap.CALLER, caller.identity());
         HttpServerResponse response = ctx.response();
         response.putHeader(HttpHeaders.CONTENT_TYPE, JSON);
         response.putHeader(CACHE_CONTROL, NO_STORE);

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
@@ -15,12 +17,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Writes one JSON line per audited event to the {@code broker.audit} log category: every
+ * Writes one JSON object per audited event to the {@code broker.audit} log category: every
  * credential minted, every denial, (when enabled) every cached hand-out, every admin invalidation
  * and every reload (or refused reload) of {@code broker.roles-file}.
  *
  * <p>Fields are fixed (time, event, outcome, requestId, caller, target, role, roleArn, sessionName,
- * accessKeyId, expiration, reason); the type offers no way to pass a secret or a token.
+ * accessKeyId, expiration, reason; the schema is in docs/OPERATIONS.md, "Audit records"); the type
+ * offers no way to pass a secret or a token.
+ *
+ * <p>The object is the record's message. In the production profile ({@code broker.audit.console=lines})
+ * {@link AuditHandlers} writes it as the whole line on standard output, beside the JSON formatter's
+ * lines for everything else, and the same to {@code broker.audit.file} when set. In dev and tests the
+ * plain-text console prints it after the usual prefix.
  *
  * <p>Values are JSON strings, and every character {@link LogText} escapes is written as
  * {@code \\uXXXX} here too: JSON alone leaves DEL, the C1 controls, U+2028/U+2029 and the
@@ -30,17 +38,32 @@ import java.util.Map;
 @Singleton
 public class AuditLog {
 
-    private static final Logger LOG = Logger.getLogger("broker.audit");
+    /** The log category of audit records. */
+    public static final String CATEGORY = "broker.audit";
+
+    private static final Logger LOG = Logger.getLogger(CATEGORY);
     private static final ObjectMapper JSON = new ObjectMapper(new JsonFactory().setCharacterEscapes(new LineSafeEscapes()));
 
     private final Clock clock;
+    private final Event<AuditEvent> listeners;
 
+    /** Writes records only (unit tests). */
     public AuditLog(Clock clock) {
-        this.clock = clock;
+        this(clock, null);
     }
 
-    /** Writes {@code e} as one JSON line; null facts are left out. */
+    /** Writes records and also fires each as a CDI event, for observers of the audit stream (usage counts). */
+    @Inject
+    public AuditLog(Clock clock, Event<AuditEvent> listeners) {
+        this.clock = clock;
+        this.listeners = listeners;
+    }
+
+    /** Writes {@code e} as one JSON line; null facts are left out. Observers see it whatever the log level. */
     public void record(AuditEvent e) {
+        if (listeners != null) {
+            listeners.fire(e);
+        }
         if (!LOG.isInfoEnabled()) {
             return;
         }

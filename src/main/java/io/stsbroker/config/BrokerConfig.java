@@ -1,5 +1,6 @@
 package io.stsbroker.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -44,6 +45,9 @@ public interface BrokerConfig {
 
     /** What the audit log records beyond mints and denials. */
     Audit audit();
+
+    /** Per-caller usage counts ({@code GET /v1/admin/usage}). */
+    Usage usage();
 
     /** The longest a credential request may take before it fails with 503. Default 8s, below credentials-java's 10 s read timeout. */
     @WithDefault("8s")
@@ -294,6 +298,58 @@ public interface BrokerConfig {
         /** Also audit every cached hand-out, not only mints and denials. Default false (it dominates the cost at high rates). */
         @WithDefault("false")
         boolean handOuts();
+
+        /**
+         * How audit records reach standard output: {@code log} through the application's log
+         * handlers and format (in plain text, after the usual prefix), or {@code lines}, each
+         * record's JSON object as a bare line of its own, whatever format the other logs use (so
+         * with JSON logs the record is an object, not a string inside a log line). Default
+         * {@code log}; the prod profile sets {@code lines}.
+         */
+        @WithDefault("log")
+        AuditConsole console();
+
+        /** The values of {@code broker.audit.console}. */
+        enum AuditConsole {
+            /** Through the application's log handlers and format. */
+            LOG,
+            /** Each record's JSON object as a bare line on standard output. */
+            LINES
+        }
+
+        /**
+         * Also write every audit record to this file, one JSON object per line (the schema in
+         * docs/OPERATIONS.md, "Audit records"), for a log shipper that reads files. Rotated by size:
+         * at {@code file-max-size} the file is renamed {@code <file>.1} (older ones shifted up to
+         * {@code <file>.<file-backups>}, the oldest dropped), so the files never hold more than
+         * {@code (file-max-size + one record) x (file-backups + 1)} (a record is a few hundred bytes). The directory must exist and be writable.
+         * Unset by default: audit records go to the console only.
+         */
+        Optional<String> file();
+
+        /** Size at which {@code broker.audit.file} is rotated. Default 10M. */
+        @WithName("file-max-size")
+        @WithDefault("10M")
+        MemorySize fileMaxSize();
+
+        /** Rotated files of {@code broker.audit.file} kept beside the current one. Default 4. */
+        @WithName("file-backups")
+        @WithDefault("4")
+        int fileBackups();
+    }
+
+    interface Usage {
+        /** The rolling window {@code GET /v1/admin/usage} reports, in whole minutes (1m to 24h). Default 60m. */
+        @WithDefault("60m")
+        Duration window();
+
+        /**
+         * The most caller identities counted at once; beyond it the least used are dropped with their
+         * counts. Memory is about {@code max-callers x (24 x window-minutes + 300)} bytes. Default 5000.
+         */
+        @WithName("max-callers")
+        @WithDefault("5000")
+        int maxCallers();
     }
 
     interface RateLimit {

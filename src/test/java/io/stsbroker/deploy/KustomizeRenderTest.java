@@ -77,6 +77,8 @@ class KustomizeRenderTest {
             all.addAll(COMPONENTS);
             // Opt-in, so no overlay uses it: MonitoringComponentTest renders it into the prod overlay.
             all.add(MonitoringComponentTest.COMPONENT);
+            // Opt-in too: AuditFileComponentTest renders it into the prod overlay.
+            all.add(AuditFileComponentTest.COMPONENT);
             assertThat(dirs).containsExactlyInAnyOrderElementsOf(all);
         }
         for (String component : COMPONENTS) {

@@ -79,7 +79,7 @@ class OpenApiContractTest {
     void everyEndpointOfTheContractIsDescribed() {
         assertThat(operations().keySet()).containsExactlyInAnyOrder(
                 "GET /api/v1/status", "GET /v1/roles", "GET /v1/credentials/{role}", "POST /v1/credentials",
-                "POST /v1/admin/invalidate",
+                "POST /v1/admin/invalidate", "GET /v1/admin/usage",
                 "GET /q/health/live", "GET /q/health/ready", "GET /q/health/started", "GET /q/metrics", "GET /q/openapi");
     }
 

@@ -113,6 +113,15 @@ public final class PackagedBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends the process SIGTERM (what the kubelet sends after preStop), as {@link Process#destroy()}
+     * does on Unix; the future completes when it has exited.
+     */
+    public java.util.concurrent.CompletableFuture<Process> terminate() {
+        process.destroy();
+        return process.onExit();
+    }
+
     @Override
     public void close() throws InterruptedException {
         stop(process);

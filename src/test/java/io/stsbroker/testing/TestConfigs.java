@@ -1,6 +1,8 @@
 package io.stsbroker.testing;
 
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.stsbroker.config.BrokerConfig;
@@ -35,6 +37,7 @@ public final class TestConfigs {
         return new SmallRyeConfigBuilder()
                 .withMapping(BrokerConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())
+                .withConverter(MemorySize.class, 200, new MemorySizeConverter())
                 .withSources(new PropertiesConfigSource(props, "test", 500))
                 .build()
                 .getConfigMapping(BrokerConfig.class);

@@ -1,0 +1,59 @@
+package io.stsbroker.api;
+
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
+import io.stsbroker.config.BrokerConfig;
+import io.stsbroker.error.ErrorCode;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Refuses requests that arrive once shutdown has begun (SIGTERM): 503 {@code UpstreamUnavailable}
+ * with {@code Retry-After: 1} and {@code Connection: close}, so a client retries on another replica
+ * instead of waiting on one that is leaving. Requests already in flight are not touched: Quarkus
+ * waits for them up to {@code quarkus.shutdown.timeout} before it stops the server.
+ *
+ * <p>Why this exists: Quarkus's own graceful shutdown keeps serving new requests until its server
+ * stops (it only adds {@code Connection: close}), and readiness reaches the load balancer late.
+ * Shutdown begins when Quarkus fires {@link ShutdownDelayInitiatedEvent} (its pre-shutdown phase,
+ * with {@code quarkus.shutdown.delay-enabled}), the same moment its readiness check turns DOWN.
+ */
+@Singleton
+public class ShutdownGate {
+
+    static final String MESSAGE = "This broker replica is shutting down; retry.";
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+    private volatile boolean closing;
+
+    ShutdownGate(BrokerConfig config, @ConfigProperty(name = "quarkus.shutdown.timeout") Optional<Duration> shutdownTimeout) {
+        if (shutdownTimeout.isPresent() && shutdownTimeout.get().compareTo(config.requestTimeout()) <= 0) {
+            // A request waiting on STS may take broker.request-timeout: it would be cut off at exit.
+            throw new IllegalArgumentException("Invalid configuration quarkus.shutdown.timeout=" + shutdownTimeout.get()
+                    + ": must be longer than broker.request-timeout (" + config.requestTimeout() + ")");
+        }
+    }
+
+    void onShutdownBegun(@Observes ShutdownDelayInitiatedEvent event) {
+        closing = true;
+    }
+
+    void install(@Observes Router router) {
+        // Integer.MIN_VALUE, as HttpRouting's first handler: before authentication and the warm route.
+        router.route().order(Integer.MIN_VALUE).handler(ctx -> {
+            if (!closing) {
+                ctx.next();
+                return;
+            }
+            if (ctx.request().version() != HttpVersion.HTTP_2) {
+                ctx.response().putHeader("Connection", "close");
+            }
+            HttpRouting.write(ctx, ErrorCode.UPSTREAM_UNAVAILABLE, MESSAGE, RETRY_AFTER);
+        });
+    }
+}

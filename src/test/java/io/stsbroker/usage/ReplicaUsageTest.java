@@ -1,0 +1,79 @@
+package io.stsbroker.usage;
+
+import io.stsbroker.audit.AuditEvent;
+import io.stsbroker.testing.MutableClock;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Counts per caller over a rolling window of minute buckets, within a bounded number of identities. */
+class ReplicaUsageTest {
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T18:00:30Z"));
+
+    @Test
+    void countsEachKindPerCallerBusiestFirst() {
+        ReplicaUsage usage = new ReplicaUsage(clock, Duration.ofMinutes(60), 100);
+        usage.count("a", UsageKind.SERVED);
+        usage.count("b", UsageKind.SERVED);
+        usage.count("b", UsageKind.SERVED);
+        usage.count("b", UsageKind.THROTTLED);
+        usage.count("b", UsageKind.FORBIDDEN);
+        usage.onAudit(AuditEvent.of(AuditEvent.Type.MINT, "Success").caller("b").build());
+        usage.onAudit(AuditEvent.of(AuditEvent.Type.DENY, "Forbidden").caller("b").build());
+
+        UsageReport r = usage.report();
+        assertThat(r.scope()).isEqualTo("replica");
+        assertThat(r.callers()).containsExactly(new CallerUsage("b", 2, 1, 1, 1), new CallerUsage("a", 1, 0, 0, 0));
+        assertThat(r.from()).isEqualTo(Instant.parse("2026-12-01T17:01:00Z"));
+        assertThat(r.to()).isEqualTo(Instant.parse("2026-12-01T18:01:00Z"));
+    }
+
+    @Test
+    void countsLeaveTheWindowMinuteByMinute() {
+        ReplicaUsage usage = new ReplicaUsage(clock, Duration.ofMinutes(3), 100);
+        usage.count("a", UsageKind.SERVED);              // 18:00
+        clock.advance(Duration.ofMinutes(1));
+        usage.count("a", UsageKind.SERVED);              // 18:01
+        clock.advance(Duration.ofMinutes(2));            // 18:03: the window is 18:01..18:03
+        assertThat(usage.report().callers()).containsExactly(new CallerUsage("a", 1, 0, 0, 0));
+        usage.count("a", UsageKind.SERVED);              // 18:03 reuses 18:00's slot, which starts again at 0
+        assertThat(usage.report().callers()).containsExactly(new CallerUsage("a", 2, 0, 0, 0));
+        clock.advance(Duration.ofMinutes(3));            // 18:06: nothing left
+        assertThat(usage.report().callers()).isEmpty();
+    }
+
+    @Test
+    void atMostMaxCallersAreTracked() {
+        ReplicaUsage usage = new ReplicaUsage(clock, Duration.ofMinutes(60), 10);
+        for (int i = 0; i < 1000; i++) {
+            usage.count("caller-" + i, UsageKind.SERVED);
+        }
+        // Caffeine evicts asynchronously; cleanUp is what a later read would trigger.
+        usage.cleanUp();
+        assertThat(usage.report().callers()).hasSizeLessThanOrEqualTo(10);
+        assertThat(usage.report().maxCallers()).isEqualTo(10);
+    }
+
+    @Test
+    void noCallerIsNotCounted() {
+        ReplicaUsage usage = new ReplicaUsage(clock, Duration.ofMinutes(60), 10);
+        usage.count(null, UsageKind.THROTTLED);
+        usage.onAudit(AuditEvent.of(AuditEvent.Type.ROLES_RELOAD, "Success").build());
+        assertThat(usage.report().callers()).isEmpty();
+    }
+
+    @Test
+    void badSettingsAreRefusedNamingTheProperty() {
+        assertThatThrownBy(() -> new ReplicaUsage(clock, Duration.ofSeconds(90), 10))
+                .hasMessageContaining("broker.usage.window=PT1M30S");
+        assertThatThrownBy(() -> new ReplicaUsage(clock, Duration.ofHours(25), 10))
+                .hasMessageContaining("broker.usage.window=PT25H");
+        assertThatThrownBy(() -> new ReplicaUsage(clock, Duration.ofMinutes(60), 0))
+                .hasMessageContaining("broker.usage.max-callers=0");
+    }
+}

@@ -1,0 +1,55 @@
+package io.stsbroker.cluster;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jboss.logging.Logger;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Whether this replica can reach Redis. Degraded means: warm keys from the local cache, cold keys
+ * with local single flight and the local share of the budget, no shared entries, and invalidations
+ * reach this replica only. Readiness is not affected. The gauge {@code broker_cluster_degraded}
+ * (1 while degraded) is what the alert reads; each change is logged once.
+ *
+ * <p>Only the periodic probe ({@link Invalidations}) leaves the degraded state, so requests never
+ * wait on a Redis that is known to be down.
+ */
+final class ClusterState {
+
+    private static final Logger LOG = Logger.getLogger(ClusterState.class);
+
+    private final AtomicBoolean degraded;
+    private final Counter errors;
+
+    /** Starts degraded: nothing is shared until the first probe reaches Redis. */
+    ClusterState(MeterRegistry meters) {
+        this.degraded = new AtomicBoolean(true);
+        this.errors = meters.counter("broker.cluster.redis.errors");
+        Gauge.builder("broker.cluster.degraded", degraded, d -> d.get() ? 1 : 0)
+                .description("1 while this replica cannot reach Redis and works alone (cluster mode)").register(meters);
+    }
+
+    boolean degraded() {
+        return degraded.get();
+    }
+
+    /** A Redis command failed or timed out: this replica works alone until a probe succeeds. */
+    void failed(Throwable t) {
+        errors.increment();
+        if (degraded.compareAndSet(false, true)) {
+            // The class only: a client exception's message may name the host, never a secret, but keep it short.
+            LOG.warnf("Redis unreachable (%s): cluster mode degraded; warm credentials are served from this replica's"
+                    + " cache, new ones are minted locally within broker.cluster.max-calls-per-second /"
+                    + " broker.cluster.max-replicas", t.getClass().getSimpleName());
+        }
+    }
+
+    /** A probe reached Redis (after the caller caught up on invalidations). */
+    void recovered() {
+        if (degraded.compareAndSet(true, false)) {
+            LOG.info("Redis reachable: cluster mode active (shared cache, budget and invalidations)");
+        }
+    }
+}

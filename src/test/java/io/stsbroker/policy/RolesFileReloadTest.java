@@ -4,7 +4,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
-import io.stsbroker.sts.embedded.EmbeddedStsServer;
+import io.stsbroker.sts.embedded.StsCounters;
 import io.stsbroker.testing.TestKeys;
 import io.stsbroker.testing.TestTokens;
 import jakarta.inject.Inject;
@@ -75,7 +75,7 @@ class RolesFileReloadTest {
     java.time.Clock clock;
 
     @Inject
-    EmbeddedStsServer sts;
+    StsCounters sts;
 
     @AfterEach
     void restore() throws IOException {

@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import io.stsbroker.sts.embedded.EmbeddedSecurityToken;
 import io.stsbroker.sts.embedded.EmbeddedStsKeys;
 import io.stsbroker.sts.embedded.EmbeddedStsServer;
+import io.stsbroker.sts.embedded.StsCounters;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
@@ -34,6 +35,8 @@ class AlibabaStsClientTest {
     StsClient stsClient;
     @Inject
     EmbeddedStsServer server;
+    @Inject
+    StsCounters counters;
     @Inject
     EmbeddedStsKeys keys;
     @Inject
@@ -88,10 +91,10 @@ class AlibabaStsClientTest {
     @Test
     void the_injected_client_gets_verifiable_credentials_in_exactly_one_call() {
         // Counted for this test's session only: the application may refresh other sessions meanwhile.
-        long before = server.callCount("client-test");
+        long before = counters.callCount("client-test");
         StsCredentials creds = stsClient.assumeRole(request(ROLE, "client-test", Duration.ofMinutes(20)))
                 .await().atMost(Duration.ofSeconds(10));
-        assertThat(server.callCount("client-test")).isEqualTo(before + 1);
+        assertThat(counters.callCount("client-test")).isEqualTo(before + 1);
         assertThat(creds.accessKeyId()).startsWith("STS.");
         assertThat(creds.requestId()).isNotBlank();
         assertThat(creds.expiration()).isCloseTo(clock.instant().plus(Duration.ofMinutes(20)), within(Duration.ofSeconds(5)));
@@ -115,11 +118,11 @@ class AlibabaStsClientTest {
     @Test
     void resubscribing_the_same_uni_signs_a_fresh_request_so_retries_are_never_replays() {
         Uni<StsCredentials> call = stsClient.assumeRole(request());
-        long before = server.callCount("client-test");
+        long before = counters.callCount("client-test");
         StsCredentials first = call.await().atMost(Duration.ofSeconds(10));
         StsCredentials second = call.await().atMost(Duration.ofSeconds(10));
         assertThat(second.accessKeyId()).isNotEqualTo(first.accessKeyId());
-        assertThat(server.callCount("client-test")).isEqualTo(before + 2);
+        assertThat(counters.callCount("client-test")).isEqualTo(before + 2);
     }
 
     @Test
@@ -249,13 +252,13 @@ class AlibabaStsClientTest {
 
     @Test
     void unreadable_own_credentials_fail_as_unreachable_without_calling_sts() {
-        long before = server.callCount("client-test");
+        long before = counters.callCount("client-test");
         StsException e = failure(client(server.baseUrl(),
                 () -> Uni.createFrom().failure(new IllegalStateException("metadata service down")), clock,
                 Duration.ofSeconds(2)).assumeRole(request()));
         assertThat(e.kind()).isEqualTo(UpstreamErrors.Kind.RETRYABLE);
         assertThat(e.getCause()).hasMessageContaining("metadata service down");
-        assertThat(server.callCount("client-test")).isEqualTo(before);
+        assertThat(counters.callCount("client-test")).isEqualTo(before);
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.stsbroker.vending;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.stsbroker.policy.SessionNames;
-import io.stsbroker.sts.embedded.EmbeddedStsServer;
+import io.stsbroker.sts.embedded.StsCounters;
 import io.stsbroker.testing.MutableClock;
 import io.stsbroker.testing.TestKeys;
 import io.stsbroker.testing.TestTokens;
@@ -39,7 +39,7 @@ class CacheSemanticsTest {
     MutableClock clock;
 
     @Inject
-    EmbeddedStsServer sts;
+    StsCounters sts;
 
     static String caller(String name) {
         return TestKeys.bearer(TestTokens.rs256("system:serviceaccount:cache:" + name));

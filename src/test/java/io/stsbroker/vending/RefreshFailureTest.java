@@ -3,7 +3,7 @@ package io.stsbroker.vending;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.stsbroker.sts.embedded.EmbeddedStsFaults;
-import io.stsbroker.sts.embedded.EmbeddedStsServer;
+import io.stsbroker.sts.embedded.StsCounters;
 import io.stsbroker.testing.MutableClock;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +26,7 @@ class RefreshFailureTest {
     MutableClock clock;
 
     @Inject
-    EmbeddedStsServer sts;
+    StsCounters sts;
 
     @Inject
     EmbeddedStsFaults faults;

@@ -1,5 +1,6 @@
 package io.stsbroker.client;
 
+import io.stsbroker.testsupport.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,6 @@
 package io.stsbroker.client;
 
+import io.stsbroker.testsupport.SelfSignedCertificate;
 import com.sun.net.httpserver.HttpsServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

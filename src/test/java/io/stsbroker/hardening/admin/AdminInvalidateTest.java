@@ -3,7 +3,7 @@ package io.stsbroker.hardening.admin;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import io.stsbroker.sts.embedded.EmbeddedStsServer;
+import io.stsbroker.sts.embedded.StsCounters;
 import io.stsbroker.testing.TestKeys;
 import io.stsbroker.testing.TestTokens;
 import jakarta.inject.Inject;
@@ -36,7 +36,7 @@ class AdminInvalidateTest {
     private static final String INVALIDATE = "/v1/admin/invalidate";
 
     @Inject
-    EmbeddedStsServer sts;
+    StsCounters sts;
 
     private final List<String> audit = new CopyOnWriteArrayList<>();
     private final Handler auditCapture = new Handler() {

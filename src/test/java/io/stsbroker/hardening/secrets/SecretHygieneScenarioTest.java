@@ -6,7 +6,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.stsbroker.sts.embedded.EmbeddedStsFaults;
-import io.stsbroker.sts.embedded.EmbeddedStsServer;
+import io.stsbroker.sts.embedded.StsCounters;
 import io.stsbroker.testing.MutableClock;
 import io.stsbroker.testing.TestKeys;
 import io.stsbroker.testing.TestTokens;
@@ -94,7 +94,7 @@ class SecretHygieneScenarioTest {
     MutableClock clock;
 
     @Inject
-    EmbeddedStsServer sts;
+    StsCounters sts;
 
     @Inject
     EmbeddedStsFaults faults;

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stsbroker.sts.embedded.EmbeddedStsFaults;
-import io.stsbroker.sts.embedded.EmbeddedStsServer;
+import io.stsbroker.sts.embedded.StsCounters;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
@@ -48,7 +48,7 @@ class ColdBurstOutageTest {
     @Inject
     EmbeddedStsFaults faults;
     @Inject
-    EmbeddedStsServer sts;
+    StsCounters sts;
     @Inject
     MeterRegistry meters;
     @Inject

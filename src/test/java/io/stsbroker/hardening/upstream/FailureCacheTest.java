@@ -3,7 +3,7 @@ package io.stsbroker.hardening.upstream;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.stsbroker.sts.embedded.EmbeddedStsFaults;
-import io.stsbroker.sts.embedded.EmbeddedStsServer;
+import io.stsbroker.sts.embedded.StsCounters;
 import io.stsbroker.testing.MutableClock;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +31,7 @@ class FailureCacheTest {
     @Inject
     EmbeddedStsFaults faults;
     @Inject
-    EmbeddedStsServer sts;
+    StsCounters sts;
     @Inject
     MutableClock clock;
 

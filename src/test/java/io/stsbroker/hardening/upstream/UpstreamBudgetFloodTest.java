@@ -5,7 +5,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.stsbroker.sts.embedded.EmbeddedStsFaults;
-import io.stsbroker.sts.embedded.EmbeddedStsServer;
+import io.stsbroker.sts.embedded.StsCounters;
 import io.stsbroker.testing.MutableClock;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The upstream call budget under a flood of distinct cold keys and under a wave of background
  * refreshes, with a budget of 10 calls/s so the pacing is easy to see: STS calls are
- * counted by {@link EmbeddedStsServer#callCount()} sampled every 50 ms, and no one-second window may
+ * counted by {@link StsCounters#callCount()} sampled every 50 ms, and no one-second window may
  * hold more than the budget allows. Runs its own application (a test profile), about 3 s extra.
  */
 @QuarkusTest
@@ -47,7 +47,7 @@ class UpstreamBudgetFloodTest {
     }
 
     @Inject
-    EmbeddedStsServer sts;
+    StsCounters sts;
     @Inject
     EmbeddedStsFaults faults;
     @Inject

@@ -3,7 +3,7 @@ package io.stsbroker.hardening.upstream;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.stsbroker.sts.embedded.EmbeddedStsFaults;
-import io.stsbroker.sts.embedded.EmbeddedStsServer;
+import io.stsbroker.sts.embedded.StsCounters;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,7 @@ class UpstreamRetryTest {
     @Inject
     EmbeddedStsFaults faults;
     @Inject
-    EmbeddedStsServer sts;
+    StsCounters sts;
 
     @Inject
     io.micrometer.core.instrument.MeterRegistry meters;

@@ -32,7 +32,7 @@ class EmbeddedStsFaultsTest {
     @Inject
     EmbeddedStsFaults faults;
     @Inject
-    EmbeddedStsServer server;
+    StsCounters counters;
     @Inject
     StsClient sts;
 
@@ -67,23 +67,23 @@ class EmbeddedStsFaultsTest {
             assertThat(e.kind()).isEqualTo(UpstreamErrors.Kind.RETRYABLE);
             assertThat(e.upstreamCode()).isEmpty();
         });
-        assertThat(server.callCount("drop-test")).isEqualTo(1);
-        await(() -> server.inFlight() == 0, "the dropped request to leave the server's books");
+        assertThat(counters.callCount("drop-test")).isEqualTo(1);
+        await(() -> counters.inFlight() == 0, "the dropped request to leave the server's books");
     }
 
     @Test
     void aHangingRequestStaysInFlightUntilTheClientGivesUp() throws Exception {
         faults.hang("role/upstream-lab");
-        server.resetPeaks();
-        long inFlightBefore = server.inFlight();
+        counters.resetPeaks();
+        long inFlightBefore = counters.inFlight();
 
         Cancellable pending = sts.assumeRole(request("hang-test")).subscribe().with(ok -> { }, failure -> { });
-        await(() -> server.inFlight() == inFlightBefore + 1, "the request to reach the server");
-        assertThat(server.openConnections()).isPositive();
-        assertThat(server.peakInFlight()).isGreaterThanOrEqualTo(inFlightBefore + 1);
+        await(() -> counters.inFlight() == inFlightBefore + 1, "the request to reach the server");
+        assertThat(counters.openConnections()).isPositive();
+        assertThat(counters.peakInFlight()).isGreaterThanOrEqualTo(inFlightBefore + 1);
 
         pending.cancel();   // what the client's deadline does: reset the request, closing its connection
-        await(() -> server.inFlight() == inFlightBefore, "the abandoned request to be closed");
+        await(() -> counters.inFlight() == inFlightBefore, "the abandoned request to be closed");
     }
 
     @Test

@@ -3,10 +3,7 @@ package io.stsbroker.sts.embedded;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.quarkus.runtime.StartupEvent;
 import io.stsbroker.sts.RpcTimestamps;
-import jakarta.enterprise.event.Observes;
-import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,15 +17,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the embedded STS was asked for, per credential it issued: every test application records
- * through {@link ExchangeStep}, so a test can look up the AccessKeyId the broker handed out and
+ * through its test tap ({@link TestTap}), so a test can look up the AccessKeyId the broker handed out and
  * assert the role ARN, session name, duration, session policy and external id that produced it.
  *
  * <p>Also one fault the protocol handler cannot produce: {@link #issueShortLived} answers with
  * credentials that expire sooner than asked (as from an STS whose clock runs ahead), which is how
  * a broker sees a credential below its floor straight from STS.
  */
-@Singleton
-public class StsRecorder {
+public final class StsRecorder {
 
     /** One AssumeRole that STS answered with credentials; absent parameters are empty. */
     public record Issued(String accessKeyId, String roleArn, String roleSessionName, Optional<Long> durationSeconds,
@@ -39,19 +35,14 @@ public class StsRecorder {
     private static final int MAX_RECORDED = 200_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final EmbeddedStsServer server;
     private final Clock clock;
     private final Map<String, Issued> byAccessKeyId = new ConcurrentHashMap<>();
     private volatile String shortLivedArnContains;
     private volatile Duration shortLifetime;
 
-    StsRecorder(EmbeddedStsServer server, Clock clock) {
-        this.server = server;
+    /** @param clock the STS's clock, from which short-lived credentials expire */
+    public StsRecorder(Clock clock) {
         this.clock = clock;
-    }
-
-    void install(@Observes StartupEvent ignored) {
-        server.exchangeStep(this::exchange);
     }
 
     /** The request that produced the credential {@code accessKeyId}; fails loudly when STS never issued it. */
@@ -83,7 +74,7 @@ public class StsRecorder {
         this.shortLivedArnContains = roleArnContains;
     }
 
-    private StsReply exchange(Map<String, String> received, StsReply reply) {
+    StsReply exchange(Map<String, String> received, StsReply reply) {
         if (!reply.isSuccess()) {
             return reply;
         }

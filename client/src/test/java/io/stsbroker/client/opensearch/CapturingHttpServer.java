@@ -1,7 +1,8 @@
 package io.stsbroker.client.opensearch;
 
+import io.stsbroker.testsupport.OpenSearchSignatureVerifier;
 import com.sun.net.httpserver.HttpServer;
-import io.stsbroker.client.opensearch.OpenSearchSignatureVerifier.SignedRequest;
+import io.stsbroker.testsupport.OpenSearchSignatureVerifier.SignedRequest;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,8 +1,9 @@
 package io.stsbroker.client.opensearch;
 
+import io.stsbroker.testsupport.OpenSearchSignatureVerifier;
 import com.aliyun.opensearch.OpenSearchClient;
 import io.stsbroker.client.TemporaryCredentials;
-import io.stsbroker.client.opensearch.OpenSearchSignatureVerifier.KnownKey;
+import io.stsbroker.testsupport.OpenSearchSignatureVerifier.KnownKey;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;

@@ -1,10 +1,11 @@
 package io.stsbroker.client.opensearch;
 
+import io.stsbroker.testsupport.OpenSearchSignatureVerifier;
 import com.aliyun.opensearch.OpenSearchClient;
 import io.stsbroker.client.TemporaryCredentials;
-import io.stsbroker.client.opensearch.OpenSearchSignatureVerifier.KnownKey;
-import io.stsbroker.client.opensearch.OpenSearchSignatureVerifier.SignedRequest;
-import io.stsbroker.client.opensearch.OpenSearchSignatureVerifier.Verdict;
+import io.stsbroker.testsupport.OpenSearchSignatureVerifier.KnownKey;
+import io.stsbroker.testsupport.OpenSearchSignatureVerifier.SignedRequest;
+import io.stsbroker.testsupport.OpenSearchSignatureVerifier.Verdict;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

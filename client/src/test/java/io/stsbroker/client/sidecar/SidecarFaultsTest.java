@@ -3,7 +3,7 @@ package io.stsbroker.client.sidecar;
 import io.stsbroker.client.BrokerClient;
 import io.stsbroker.client.BrokerCredentials;
 import io.stsbroker.client.FakeBroker;
-import io.stsbroker.client.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import io.stsbroker.client.RetryPolicy;
 import io.stsbroker.client.TemporaryCredentials;
 import io.stsbroker.client.internal.Json;

@@ -1,9 +1,9 @@
 package io.stsbroker.sts.embedded;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Test-only fault controls of the embedded STS. One fault at a time (the last one set wins), for
+ * Fault controls of an embedded STS, installed by a test tap ({@link TestTap}). One fault at a time (the last one set wins), for
  * every role or only for role ARNs containing a given text, optionally with added latency:
  * <ul>
  *   <li>{@link #failWith}: answer with a chosen STS error code and HTTP status;</li>
@@ -29,11 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * While any control is set, the arrival time of every request is recorded ({@link #arrivals}), so a
  * test can measure the spacing of retries as STS sees them.
  *
- * <p>Reachable only from Java code that injects this bean: no property, profile or endpoint
- * switches a fault on, so production configuration cannot.
+ * <p>Test sources only: in a {@code @QuarkusTest} inject it (see {@link EmbeddedStsTestBeans}); a
+ * packaged broker's upstream gets one from {@link LoopbackSts#faults()}.
  */
-@ApplicationScoped
-public class EmbeddedStsFaults {
+public final class EmbeddedStsFaults {
 
     private enum Mode { ERROR, DROP, HANG }
 
@@ -59,15 +58,16 @@ public class EmbeddedStsFaults {
     /** Enough for any one test; older arrivals are dropped first. */
     private static final int MAX_ARRIVALS = 10_000;
 
-    private final EmbeddedStsServer server;
     private final Vertx vertx;
     private final ConcurrentLinkedQueue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
     private final AtomicInteger arrivalCount = new AtomicInteger();
     private volatile Rule rule;
     private volatile Duration delay = Duration.ZERO;
+    /** True from the first control set until {@link #clear()}: only then are requests looked at. */
+    private volatile boolean active;
 
-    EmbeddedStsFaults(EmbeddedStsServer server, Vertx vertx) {
-        this.server = server;
+    /** @param vertx runs the timers of delayed answers */
+    public EmbeddedStsFaults(Vertx vertx) {
         this.vertx = vertx;
     }
 
@@ -125,9 +125,9 @@ public class EmbeddedStsFaults {
 
     /** Back to normal behaviour; forgets recorded arrivals. Requests already hanging stay so until the client gives up. */
     public void clear() {
+        active = false;
         rule = null;
         delay = Duration.ZERO;
-        server.faultStep(null);
         arrivals.clear();
         arrivalCount.set(0);
     }
@@ -138,10 +138,20 @@ public class EmbeddedStsFaults {
     }
 
     private void install() {
-        server.faultStep(this::intercept);
+        active = true;
     }
 
-    private boolean intercept(HttpServerRequest request) {
+    /** Runs the controls before {@code next}, the normal handling of a request. */
+    Handler<HttpServerRequest> wrap(Handler<HttpServerRequest> next) {
+        return request -> {
+            if (!active || !intercept(request, next)) {
+                next.handle(request);
+            }
+        };
+    }
+
+    /** @return true when a control took the request over and {@code next} must not run now */
+    private boolean intercept(HttpServerRequest request, Handler<HttpServerRequest> next) {
         String roleArn = roleArn(request);
         arrivals.add(new Arrival(System.nanoTime(), roleArn));
         if (arrivalCount.incrementAndGet() > MAX_ARRIVALS) {
@@ -158,11 +168,10 @@ public class EmbeddedStsFaults {
             request.pause();
             vertx.setTimer(delayMillis, id -> {
                 request.resume();
-                server.answerUnfaulted(request);
+                next.handle(request);
             });
             return true;
         }
-        server.countFaultedCall();
         Runnable act = switch (r.mode()) {
             case HANG -> () -> { };
             case DROP -> () -> request.connection().close();

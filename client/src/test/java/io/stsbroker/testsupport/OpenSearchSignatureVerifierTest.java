@@ -1,7 +1,7 @@
-package io.stsbroker.client.opensearch;
+package io.stsbroker.testsupport;
 
-import io.stsbroker.client.opensearch.OpenSearchSignatureVerifier.KnownKey;
-import io.stsbroker.client.opensearch.OpenSearchSignatureVerifier.SignedRequest;
+import io.stsbroker.testsupport.OpenSearchSignatureVerifier.KnownKey;
+import io.stsbroker.testsupport.OpenSearchSignatureVerifier.SignedRequest;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The verifier against the known-answer vectors of docs/PROTOCOLS.md section 6. */
 class OpenSearchSignatureVerifierTest {
@@ -121,6 +122,55 @@ class OpenSearchSignatureVerifierTest {
 
         assertThat(verifier.verify(new SignedRequest("GET", "/v3/openapi/apps/my_app/search", null, headers, new byte[0]))
                 .reason()).startsWith("Date is");
+    }
+
+    /** Headers as the JDK HttpServer presents them: only the first letter of a name upper-cased. */
+    private static Map<String, List<String>> wireHeaders(String contentMd5) {
+        return Map.of(
+                "Content-md5", List.of(contentMd5),
+                "Content-type", List.of(CONTENT_TYPE),
+                "Date", List.of(DATE),
+                "X-opensearch-nonce", List.of("1700000000000123456"),
+                "X-opensearch-security-token", List.of("CAIS+token/with=chars"),
+                "Host", List.of("127.0.0.1:1234"));
+    }
+
+    @Test
+    void getSearchVector_matchesTheKnownStringToSignAndSignature() {
+        String rawQuery = "query=config%3Dstart%3A0%2Chit%3A10%26%26query%3Ddefault%3A%27opensearch%27"
+                + "&fetch_fields=id%3Btitle";
+
+        String stringToSign = OpenSearchSignatureVerifier.stringToSign("GET", "/v3/openapi/apps/my_app/search", rawQuery, wireHeaders(""));
+
+        assertThat(stringToSign).isEqualTo("GET\n\napplication/json; charset=utf-8\n2026-11-27T12:00:00Z\n"
+                + "x-opensearch-nonce:1700000000000123456\nx-opensearch-security-token:CAIS+token/with=chars\n"
+                + "/v3/openapi/apps/my_app/search?fetch_fields=id%3Btitle"
+                + "&query=config%3Dstart%3A0%2Chit%3A10%26%26query%3Ddefault%3A%27opensearch%27");
+        assertThat(OpenSearchSignatureVerifier.sign(SECRET, stringToSign)).isEqualTo("meuQ8ssWDzypZDdNOzgZgEIHshE=");
+    }
+
+    @Test
+    void postBulkVector_signsOverTheBodyMd5() {
+        String stringToSign = OpenSearchSignatureVerifier.stringToSign("POST", "/v3/openapi/apps/my_app/my_table/actions/bulk",
+                null, wireHeaders("7f5e8da1d3f2ce1f882042b662a522f6"));
+
+        assertThat(OpenSearchSignatureVerifier.sign(SECRET, stringToSign)).isEqualTo("tStp8bDxH+Z3AJfP1djX7qqyA6M=");
+    }
+
+    @Test
+    void emptyParametersAreLeftOutAndAnotherSecretGivesAnotherSignature() {
+        String withEmpty = OpenSearchSignatureVerifier.stringToSign("GET", "/v3/openapi/apps/my_app/search",
+                "fetch_fields=id%3Btitle&empty=&query=config%3Dstart%3A0%2Chit%3A10%26%26query%3Ddefault%3A%27opensearch%27",
+                wireHeaders(""));
+
+        assertThat(OpenSearchSignatureVerifier.sign(SECRET, withEmpty)).isEqualTo("meuQ8ssWDzypZDdNOzgZgEIHshE=");
+        assertThat(OpenSearchSignatureVerifier.sign("another-secret", withEmpty)).isNotEqualTo("meuQ8ssWDzypZDdNOzgZgEIHshE=");
+    }
+
+    @Test
+    void repeatedQueryParameterIsRefused() {
+        assertThatThrownBy(() -> OpenSearchSignatureVerifier.stringToSign("GET", "/v3/openapi/apps/a/search", "q=1&q=2", wireHeaders("")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'q' is repeated");
     }
 
     private static SignedRequest searchRequest(String signature, String token) {

@@ -1,4 +1,4 @@
-package io.stsbroker.client.opensearch;
+package io.stsbroker.testsupport;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -29,8 +29,9 @@ import java.util.function.Function;
  * then each non-empty {@code X-Opensearch-*} header sorted by name as {@code lower(name):value\n},
  * then the percent-encoded path with {@code %2F} restored to {@code /}, plus {@code ?} and the
  * non-empty query parameters sorted by name, percent-encoded, joined by {@code &}. Signature:
- * Base64(HMAC-SHA1(AccessKeySecret, stringToSign)). This is test code that will back a local
- * OpenSearch API test double.
+ * Base64(HMAC-SHA1(AccessKeySecret, stringToSign)). Checked against the known-answer vectors of
+ * docs/PROTOCOLS.md section 6 (computed by the official SDK) in {@code OpenSearchSignatureVerifierTest};
+ * the broker's end-to-end tests use it in their OpenSearch API double.
  */
 public final class OpenSearchSignatureVerifier {
 
@@ -39,10 +40,7 @@ public final class OpenSearchSignatureVerifier {
                                 Map<String, List<String>> headers, byte[] body) {
 
         public Optional<String> header(String name) {
-            return headers.entrySet().stream()
-                    .filter(e -> e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty())
-                    .map(e -> e.getValue().get(0))
-                    .findFirst();
+            return OpenSearchSignatureVerifier.header(headers, name);
         }
     }
 
@@ -105,18 +103,36 @@ public final class OpenSearchSignatureVerifier {
         } catch (DateTimeParseException e) {
             return Verdict.fail(accessKeyId, "Date is not yyyy-MM-dd'T'HH:mm:ss'Z'");
         }
-        Map<String, String> query;
+        String stringToSign;
         try {
-            query = parseQuery(request.rawQuery());
+            stringToSign = stringToSign(request.method(), request.rawPath(), request.rawQuery(), request.headers());
         } catch (IllegalArgumentException e) {
             return Verdict.fail(accessKeyId, "bad query: " + e.getMessage());
         }
-        String stringToSign = stringToSign(request.method(), contentMd5, request.header("Content-Type").orElse(""),
-                date, openSearchHeaders(request.headers()), percentDecode(request.rawPath()), query);
         String expected = sign(key.get().secret(), stringToSign);
         return constantTimeEquals(expected, signature)
                 ? Verdict.ok(accessKeyId)
                 : Verdict.fail(accessKeyId, "signature does not match");
+    }
+
+    /**
+     * The string to sign of a request as a server received it: {@code rawPath} and {@code rawQuery}
+     * still percent-encoded (they are decoded and re-encoded the SDK's way), {@code headers} by name
+     * in any case.
+     *
+     * @throws IllegalArgumentException if the query repeats a parameter or has a broken escape
+     */
+    public static String stringToSign(String method, String rawPath, String rawQuery, Map<String, List<String>> headers) {
+        return stringToSign(method, header(headers, "Content-Md5").orElse(""), header(headers, "Content-Type").orElse(""),
+                header(headers, "Date").orElse(""), openSearchHeaders(headers), percentDecode(rawPath), parseQuery(rawQuery));
+    }
+
+    /** The first value of a header, by case-insensitive name. */
+    public static Optional<String> header(Map<String, List<String>> headers, String name) {
+        return headers.entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty())
+                .map(e -> e.getValue().get(0))
+                .findFirst();
     }
 
     /** The string the SDK signs, from decoded values. */
@@ -193,7 +209,7 @@ public final class OpenSearchSignatureVerifier {
             String name = percentDecode(eq < 0 ? pair : pair.substring(0, eq));
             String value = eq < 0 ? "" : percentDecode(pair.substring(eq + 1));
             if (query.put(name, value) != null) {
-                throw new IllegalArgumentException("parameter " + name + " repeated");
+                throw new IllegalArgumentException("query parameter '" + name + "' is repeated");
             }
         }
         return query;

@@ -6,6 +6,7 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.stsbroker.config.BrokerConfig;
 import io.stsbroker.sts.StsCredentials;
+import io.stsbroker.sts.UpstreamGate;
 import io.stsbroker.vending.CredentialKey;
 import io.stsbroker.vending.CredentialVendor;
 import io.stsbroker.vending.CredentialsInvalidated;
@@ -31,7 +32,7 @@ import java.util.function.Supplier;
  */
 @Startup
 @Singleton
-public class ClusterMode {
+public class ClusterMode implements UpstreamGate {
 
     private static final Logger LOG = Logger.getLogger(ClusterMode.class);
 
@@ -43,6 +44,7 @@ public class ClusterMode {
     private KeyNames names;
     private Vertx vertx;
     private long timer = -1;
+    private java.time.Duration commandTimeout;
 
     ClusterMode(BrokerConfig config, Instance<Redis> redis, Instance<CredentialVendor> vendor, Clock clock,
                 MeterRegistry meters, Vertx vertx) {
@@ -53,6 +55,7 @@ public class ClusterMode {
         ClusterSettings s = ClusterSettings.of(config.cluster(),
                 ConfigProvider.getConfig().getOptionalValue("quarkus.redis.hosts", String.class), config.requestTimeout());
         this.vertx = vertx;
+        this.commandTimeout = s.commandTimeout();
         this.state = new ClusterState(meters);
         this.names = new KeyNames(s.keySecret(), s.keyPrefix());
         EntryCipher cipher = new EntryCipher(s.encryptionKey(), s.previousKeys());
@@ -74,11 +77,20 @@ public class ClusterMode {
         return enabled;
     }
 
-    /** For {@link ClusterCredentialSource}: the shared credential, or one minted once cluster-wide within the cluster budget. */
+    /** For {@link ClusterCredentialSource}: the shared credential, or one minted once cluster-wide. */
     Uni<StsCredentials> load(CredentialKey key, Supplier<Uni<StsCredentials>> upstream) {
         SharedKey sk = SharedKey.of(names, key.roleArn(), key.identity(), key.durationSeconds(), key.policy(),
                 key.externalId());
-        return shared.load(sk, () -> budget.acquire().chain(() -> upstream.get()));
+        return shared.load(sk, upstream);
+    }
+
+    /**
+     * The cluster budget, charged as each AssumeRole attempt is sent (after the per-replica budget
+     * and any wait for a connection), retries included.
+     */
+    @Override
+    public Uni<Void> beforeSend() {
+        return enabled ? budget.acquire() : Uni.createFrom().voidItem();
     }
 
     /** An admin invalidated credentials on this replica: delete the shared entries and tell the others. */
@@ -91,8 +103,14 @@ public class ClusterMode {
                     + " (and the shared entries stay) until they expire; repeat it when %s is 0", "broker_cluster_degraded");
             return;
         }
-        invalidations.publish(event.roleArn(), event.identity()).subscribe().with(ignored -> { },
-                t -> LOG.warnf("Invalidation not shared (%s): repeat it when Redis is reachable", t.getClass().getSimpleName()));
+        // Waited for (the admin API runs on a worker thread): when the admin's call returns, the shared
+        // entries are gone and the message is out.
+        try {
+            invalidations.publish(event.roleArn(), event.identity()).await().atMost(commandTimeout.multipliedBy(4));
+        } catch (RuntimeException e) {
+            LOG.warnf("Invalidation not shared (%s): other replicas keep their cached credentials until they expire;"
+                    + " repeat it when Redis is reachable", e.getClass().getSimpleName());
+        }
     }
 
     void stop(@Observes ShutdownEvent ignored) {

@@ -20,7 +20,10 @@ final class ClusterState {
 
     private static final Logger LOG = Logger.getLogger(ClusterState.class);
 
+    static final int TIMEOUTS_TO_DEGRADE = 3;
+
     private final AtomicBoolean degraded;
+    private final java.util.concurrent.atomic.AtomicInteger timeoutsInARow = new java.util.concurrent.atomic.AtomicInteger();
     private final Counter errors;
 
     /** Starts degraded: nothing is shared until the first probe reaches Redis. */
@@ -35,9 +38,17 @@ final class ClusterState {
         return degraded.get();
     }
 
-    /** A Redis command failed or timed out: this replica works alone until a probe succeeds. */
+    /**
+     * A Redis command failed or timed out: this replica works alone until a probe succeeds. A lost
+     * connection degrades at once; timeouts only when {@value #TIMEOUTS_TO_DEGRADE} come in a row,
+     * since one slow answer on a busy replica is not an outage (the request that saw it still goes on
+     * without the shared tier).
+     */
     void failed(Throwable t) {
         errors.increment();
+        if (t instanceof java.util.concurrent.TimeoutException && timeoutsInARow.incrementAndGet() < TIMEOUTS_TO_DEGRADE) {
+            return;
+        }
         if (degraded.compareAndSet(false, true)) {
             // The class only: a client exception's message may name the host, never a secret, but keep it short.
             LOG.warnf("Redis unreachable (%s): cluster mode degraded; warm credentials are served from this replica's"
@@ -46,8 +57,16 @@ final class ClusterState {
         }
     }
 
+    /** A command was answered. */
+    void answered() {
+        if (timeoutsInARow.get() != 0) {
+            timeoutsInARow.set(0);
+        }
+    }
+
     /** A probe reached Redis (after the caller caught up on invalidations). */
     void recovered() {
+        answered();
         if (degraded.compareAndSet(true, false)) {
             LOG.info("Redis reachable: cluster mode active (shared cache, budget and invalidations)");
         }

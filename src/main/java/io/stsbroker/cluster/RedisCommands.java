@@ -37,6 +37,7 @@ final class RedisCommands {
         }
         return redis.send(r)
                 .ifNoItem().after(timeout).failWith(() -> new TimeoutException("Redis command timed out"))
+                .onItem().invoke(state::answered)
                 .onFailure().invoke(state::failed);
     }
 

@@ -414,9 +414,13 @@ public interface BrokerConfig {
         @WithDefault("1s")
         Duration syncInterval();
 
-        /** How long one Redis command may take before the replica treats Redis as down for that request. Default 500ms. */
+        /**
+         * How long one Redis command may take; the request that waited goes on without the shared
+         * tier, and three such timeouts in a row (or one lost connection) make the replica degraded.
+         * Default 2s.
+         */
         @WithName("command-timeout")
-        @WithDefault("500ms")
+        @WithDefault("2s")
         Duration commandTimeout();
     }
 }

@@ -50,6 +50,10 @@ public class ClusterMode implements UpstreamGate {
                 MeterRegistry meters, Vertx vertx) {
         this.enabled = config.cluster().enabled();
         if (!enabled) {
+            // Served as zeros on a single node, so the cluster alerts read a series everywhere.
+            io.micrometer.core.instrument.Gauge.builder("broker.cluster.degraded", () -> 0)
+                    .description("1 while this replica cannot reach Redis and works alone (cluster mode)").register(meters);
+            SharedCredentials.registerDecryptFailures(meters);
             return;
         }
         ClusterSettings s = ClusterSettings.of(config.cluster(),

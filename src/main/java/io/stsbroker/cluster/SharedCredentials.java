@@ -99,8 +99,15 @@ final class SharedCredentials {
         this.shared = meters.counter("broker.cluster.loads", "result", "shared");
         this.waited = meters.counter("broker.cluster.loads", "result", "waited");
         this.minted = meters.counter("broker.cluster.loads", "result", "minted");
-        this.unknownKey = meters.counter("broker.cluster.decrypt.failures", "reason", "unknown-key");
-        this.corrupt = meters.counter("broker.cluster.decrypt.failures", "reason", "corrupt");
+        Counter[] failures = registerDecryptFailures(meters);
+        this.unknownKey = failures[0];
+        this.corrupt = failures[1];
+    }
+
+    /** {@code broker_cluster_decrypt_failures_total{reason="unknown-key"|"corrupt"}}. */
+    static Counter[] registerDecryptFailures(MeterRegistry meters) {
+        return new Counter[] {meters.counter("broker.cluster.decrypt.failures", "reason", "unknown-key"),
+                meters.counter("broker.cluster.decrypt.failures", "reason", "corrupt")};
     }
 
     /**

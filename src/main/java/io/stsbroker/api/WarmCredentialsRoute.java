@@ -1,14 +1,11 @@
 package io.stsbroker.api;
 
 import io.stsbroker.auth.Caller;
-import io.stsbroker.auth.KnownCallers;
+import io.stsbroker.auth.TokenChecker;
 import io.stsbroker.config.BrokerConfig;
 import io.stsbroker.error.BrokerException;
-import io.stsbroker.policy.AccessPolicy;
-import io.stsbroker.policy.CallerRateLimiter;
-import io.stsbroker.policy.Role;
-import io.stsbroker.vending.CredentialVendor;
-import io.stsbroker.vending.VendRequest;
+import io.stsbroker.request.CredentialRequests;
+import io.stsbroker.request.Format;
 import io.stsbroker.vending.VendedCredential;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -25,25 +22,21 @@ import java.util.Optional;
 
 /**
  * Answers {@code GET /v1/credentials/{role}} on the event loop, before Quarkus security and JAX-RS
- * run, when the answer is already known to be a cached credential: the caller is a configured API
- * key or a JWT verified before ({@link KnownCallers}), the role is granted to it now, and the cache
- * holds a credential above its floor. Every other request ({@code ctx.next()}) takes the full path,
- * {@link CredentialsResource}, unchanged; so does all of it when {@code broker.http.warm-route} is
- * false.
+ * run, when the answer is already known to be a cached credential: the caller is one the
+ * {@link TokenChecker} recognises without further proof, and {@link CredentialRequests#tryWarm}
+ * (the same use case as the full path, in its mode that may not wait) finds the credential cached.
+ * Every other request ({@code ctx.next()}) takes the full path, {@link CredentialsResource},
+ * unchanged; so does all of it when {@code broker.http.warm-route} is false.
  *
  * <p>Why: Quarkus' proactive authentication, the security interceptors and the dynamic response
- * writer cost several times the work of a cached answer (docs/BENCHMARKS.md). Nothing is checked
- * less: the decision to take this path has no side effects, and once taken the request is
- * counted against the same rate limits, in the same order, and served by the same vending call
- * and body writer as on the full path. A revoked grant or an expired token fails the first test
- * and goes the full way, where it is refused and audited.
+ * writer cost several times the work of a cached answer (docs/BENCHMARKS.md). This adapter only
+ * translates: it takes the simple requests (no body, a plain {@code Accept}, an exact query), and
+ * writes the use case's answer with the same body writer as the full path.
  */
 @Singleton
 public class WarmCredentialsRoute {
 
     static final String PREFIX = "/v1/credentials/";
-    private static final String QUERY_BROKER = "format=" + CredentialBodies.FORMAT_BROKER;
-    private static final String QUERY_ALIBABA_URI = "format=" + CredentialBodies.FORMAT_ALIBABA_URI;
     // Pre-encoded header names and values, as Vert.x recommends for constant headers.
     private static final CharSequence JSON = HttpHeaders.createOptimized(CredentialBodies.CONTENT_TYPE);
     private static final CharSequence CACHE_CONTROL = HttpHeaders.createOptimized("Cache-Control");
@@ -52,14 +45,10 @@ public class WarmCredentialsRoute {
     private static final CharSequence NO_CACHE = HttpHeaders.createOptimized(CredentialBodies.HEADERS.get("Pragma"));
 
     private final boolean enabled;
-    private final KnownCallers callers;
-    private final AccessPolicy policy;
-    private final CallerRateLimiter rateLimiter;
-    private final CredentialVendor vendor;
-    private final VendOutcomes outcomes;
+    private final TokenChecker tokens;
+    private final CredentialRequests requests;
 
-    WarmCredentialsRoute(BrokerConfig config, KnownCallers callers, AccessPolicy policy, CallerRateLimiter rateLimiter,
-                         CredentialVendor vendor, VendOutcomes outcomes) {
+    WarmCredentialsRoute(BrokerConfig config, TokenChecker tokens, CredentialRequests requests) {
         this.enabled = config.http().warmRoute();
         if (enabled) {
             firstHttpPermission(ConfigProvider.getConfig().getPropertyNames()).ifPresent(name -> {
@@ -68,11 +57,8 @@ public class WarmCredentialsRoute {
                         + " set broker.http.warm-route=false to use such policies");
             });
         }
-        this.callers = callers;
-        this.policy = policy;
-        this.rateLimiter = rateLimiter;
-        this.vendor = vendor;
-        this.outcomes = outcomes;
+        this.tokens = tokens;
+        this.requests = requests;
     }
 
     /** An HTTP permission policy would not see warm requests: start-up refuses the combination. */
@@ -95,44 +81,28 @@ public class WarmCredentialsRoute {
     private void handle(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         String roleName = req.method() == HttpMethod.GET ? roleNameOf(req.path()) : null;
-        Boolean alibabaFormat = roleName == null ? null : formatOf(req.query());
-        if (alibabaFormat == null || !acceptsJson(req) || hasBody(req)) {
+        Format format = roleName == null ? null : formatOf(req.query());
+        if (format == null || !acceptsJson(req) || hasBody(req)) {
             ctx.next();
             return;
         }
-        Caller caller = callers.find(ctx);
-        Role role = caller == null ? null : policy.grantedOrNull(caller.identity(), roleName);
-        if (role == null) {
-            ctx.next();
-            return;
-        }
-        String requestId = RequestIds.of(ctx);
-        // The role's own duration and policy, resolved exactly as the full path resolves a GET.
-        VendRequest request = CredentialsResource.vendRequest(caller,
-                policy.resolve(role, Optional.empty(), Optional.empty()), requestId);
-        CredentialVendor.Warm warm = vendor.warm(request);
-        if (warm == null) {
-            ctx.next();
-            return;
-        }
-        // Decided: from here on this request is answered here, exactly as CredentialsResource would.
-        outcomes.countWarm();
+        Caller caller = tokens.find(ctx);
+        VendedCredential v;
         try {
-            rateLimiter.admit(caller.identity());
-            rateLimiter.admit(caller.identity(), role.name());
+            v = caller == null ? null : requests.tryWarm(caller, roleName, RequestIds.of(ctx));
         } catch (BrokerException e) {
-            outcomes.count(e.code().code());
             HttpRouting.write(ctx, e.code(), e.getMessage(), e.retryAfter().orElse(null));
             return;
         }
-        // Handed out even if the entry is dropped meanwhile: it was valid when the request was decided.
-        VendedCredential v = warm.handOut();
-        outcomes.count(VendOutcomes.SUCCESS);
+        if (v == null) {
+            ctx.next();
+            return;
+        }
         HttpServerResponse response = ctx.response();
         response.putHeader(HttpHeaders.CONTENT_TYPE, JSON);
         response.putHeader(CACHE_CONTROL, NO_STORE);
         response.putHeader(PRAGMA, NO_CACHE);
-        response.end(Buffer.buffer(CredentialBodies.of(v, alibabaFormat)));
+        response.end(Buffer.buffer(CredentialBodies.of(v, format)));
     }
 
     /**
@@ -153,15 +123,9 @@ public class WarmCredentialsRoute {
         return path.substring(PREFIX.length());
     }
 
-    /** True for {@code format=alibaba-uri}, false for none or {@code format=broker}, null for any other query. */
-    static Boolean formatOf(String query) {
-        if (query == null || query.isEmpty()) {
-            return false;
-        }
-        if (query.equals(QUERY_ALIBABA_URI)) {
-            return true;
-        }
-        return query.equals(QUERY_BROKER) ? false : null;
+    /** The format of an empty or exact {@code format=<value>} query, null for any other (left to JAX-RS). */
+    static Format formatOf(String query) {
+        return Format.ofExactQuery(query);
     }
 
     /** No {@code Accept}, or one that plainly takes JSON; any other goes to JAX-RS's content negotiation. */

@@ -6,7 +6,6 @@ import io.quarkus.security.identity.request.AuthenticationRequest;
 import io.quarkus.vertx.http.runtime.security.ChallengeData;
 import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.smallrye.mutiny.Uni;
-import io.stsbroker.config.BrokerConfig;
 import io.stsbroker.error.BrokerException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -30,44 +29,33 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
 
     static final ChallengeData CHALLENGE = new ChallengeData(401, "WWW-Authenticate", "Bearer");
 
-    private final AuthFailureLimiter limiter;
-    private final int maxTokenLength;
+    private final TokenChecker tokens;
 
-    public ApiKeyAuthenticationMechanism(AuthFailureLimiter limiter, BrokerConfig config) {
-        this.limiter = limiter;
-        this.maxTokenLength = config.auth().maxTokenLength();
+    public ApiKeyAuthenticationMechanism(TokenChecker tokens) {
+        this.tokens = tokens;
     }
 
     /**
      * In this order, each step before any costly one: an address over its failure limit gets 429;
-     * an over-long or malformed token fails (counted as a failure); a JWT-shaped token goes on to
-     * SmallRye JWT; anything else is hashed and looked up as an API key.
+     * several {@code Authorization} headers, an over-long or malformed token fail (counted as a
+     * failure); a JWT-shaped token goes on to SmallRye JWT; anything else is hashed and looked up as
+     * an API key. The shape checks are {@link TokenChecker}'s, shared with the warm path.
      */
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext ctx, IdentityProviderManager identities) {
-        var refusal = ctx.request().getHeader(HttpHeaders.AUTHORIZATION) == null ? java.util.Optional.<BrokerException>empty()
-                : limiter.refusal(ctx);
-        if (refusal.isPresent()) {
-            return Uni.createFrom().failure(refusal.get());
-        }
-        if (ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION).size() > 1) {
-            // Two mechanisms could each read a different one: refuse the ambiguity outright.
-            return Uni.createFrom().failure(Refusals.refused(RefusalReason.MALFORMED));
+        if (ctx.request().getHeader(HttpHeaders.AUTHORIZATION) != null) {
+            BrokerException throttled = tokens.throttled(ctx);
+            if (throttled != null) {
+                return Uni.createFrom().failure(throttled);
+            }
         }
         String token = BearerTokens.from(ctx);
-        if (token == null) {
-            return Uni.createFrom().optional(java.util.Optional.empty());
-        }
-        if (token.length() > maxTokenLength) {
-            return Uni.createFrom().failure(Refusals.refused(RefusalReason.TOO_LONG));
-        }
-        if (BearerTokens.isJwtShaped(token)) {
-            if (!BearerTokens.isBase64UrlSegments(token)) {
-                return Uni.createFrom().failure(Refusals.refused(RefusalReason.MALFORMED));
-            }
-            return Uni.createFrom().optional(java.util.Optional.empty());
-        }
-        return identities.authenticate(new ApiKeyAuthenticationRequest(token));
+        return switch (tokens.shape(ctx, token, true)) {
+            case SEVERAL_HEADERS, MALFORMED_JWT -> Uni.createFrom().failure(Refusals.refused(RefusalReason.MALFORMED));
+            case TOO_LONG -> Uni.createFrom().failure(Refusals.refused(RefusalReason.TOO_LONG));
+            case NONE, JWT -> Uni.createFrom().nullItem();
+            case API_KEY -> identities.authenticate(new ApiKeyAuthenticationRequest(token));
+        };
     }
 
     @Override

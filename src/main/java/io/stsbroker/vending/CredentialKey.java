@@ -10,9 +10,4 @@ package io.stsbroker.vending;
  * role's policy is an identity check on one shared string, where a digest cost a SHA-256 per request.
  */
 public record CredentialKey(String roleArn, String identity, long durationSeconds, String policy, String externalId) {
-
-    static CredentialKey of(VendRequest r) {
-        return new CredentialKey(r.roleArn(), r.identity(), r.duration().toSeconds(),
-                r.sessionPolicy().orElse(""), r.externalId().orElse(""));
-    }
 }

@@ -4,8 +4,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 
 /**
- * Byte renderings of one cached credential (the API keeps its serialised response bodies here, one
- * slot per format), kept from the second time a slot is asked for until the entry goes.
+ * Byte renderings of one cached credential, one per slot (an index the caller gives each kind of
+ * rendering it makes, below {@link #SLOTS}), kept from the second time a slot is asked for until
+ * the entry goes. What the bytes are is the caller's business; this class only keeps them.
  *
  * <p>Why: a warm hand-out then writes ready bytes instead of formatting the expiry and escaping a
  * kilobyte of security token on every request. Why not from the first time: a rendering costs
@@ -15,7 +16,7 @@ import java.util.function.Supplier;
  */
 public final class Renderings {
 
-    /** Slots per entry: the API has two response formats. */
+    /** Slots per entry: every slot kept costs about a token's worth of heap, so there are few. */
     public static final int SLOTS = 2;
 
     /** In a slot asked for once: nothing kept yet. */

@@ -3,6 +3,7 @@ package io.stsbroker.api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import io.stsbroker.request.Format;
 import io.stsbroker.testing.TestKeys;
 import io.stsbroker.testing.TestTokens;
 import org.junit.jupiter.api.Test;
@@ -175,9 +176,9 @@ class WarmCredentialsRouteTest {
         assertThat(WarmCredentialsRoute.roleNameOf("/v1/credentials/a/b")).isNull();
         assertThat(WarmCredentialsRoute.roleNameOf("/v1/credentials/a%20b")).isNull();
         assertThat(WarmCredentialsRoute.roleNameOf("/v1/credentialsx")).isNull();
-        assertThat(WarmCredentialsRoute.formatOf(null)).isFalse();
-        assertThat(WarmCredentialsRoute.formatOf("format=broker")).isFalse();
-        assertThat(WarmCredentialsRoute.formatOf("format=alibaba-uri")).isTrue();
+        assertThat(WarmCredentialsRoute.formatOf(null)).isEqualTo(Format.BROKER);
+        assertThat(WarmCredentialsRoute.formatOf("format=broker")).isEqualTo(Format.BROKER);
+        assertThat(WarmCredentialsRoute.formatOf("format=alibaba-uri")).isEqualTo(Format.ALIBABA_URI);
         assertThat(WarmCredentialsRoute.formatOf("format=alibaba-uri&x=1")).isNull();
         assertThat(WarmCredentialsRoute.formatOf("Format=broker")).isNull();
     }

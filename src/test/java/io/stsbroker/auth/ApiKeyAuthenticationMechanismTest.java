@@ -33,8 +33,10 @@ class ApiKeyAuthenticationMechanismTest {
             });
     private final AuthFailureLimiter limiter = new AuthFailureLimiter(
             FakeRequests.config("broker.auth.max-failures-per-minute", "2"), new MutableClock());
-    private final ApiKeyAuthenticationMechanism mechanism = new ApiKeyAuthenticationMechanism(limiter,
-            FakeRequests.config());
+    private final ApiKeyAuthenticationMechanism mechanism = new ApiKeyAuthenticationMechanism(new TokenChecker(
+            new ApiKeyRegistry(FakeRequests.config()), new VerifiedTokens(FakeRequests.config(),
+            new TokenTimes(java.time.Duration.ZERO, java.time.Duration.ofSeconds(60), new MutableClock())), limiter,
+            FakeRequests.config()));
 
     private enum Result { DELEGATED_TO_JWT, IDENTITY }
 

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code Authorization} headers, from an address over its failure limit, or with an oversized,
  * unknown or differently-schemed token. Unit level, on a controlled clock.
  */
-class KnownCallersTest {
+class TokenCheckerTest {
 
     private static final String KEY = "known-callers-key";
     private static final String JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6YTpiIn0.c2lnbmF0dXJl";
@@ -33,7 +33,7 @@ class KnownCallersTest {
             "broker.auth.max-token-length", "200");
     private final AuthFailureLimiter failures = new AuthFailureLimiter(config, clock);
     private final VerifiedTokens verified = new VerifiedTokens(config, new TokenTimes(Duration.ZERO, Duration.ofSeconds(60), clock));
-    private final KnownCallers callers = new KnownCallers(new ApiKeyRegistry(config), verified, failures, config);
+    private final TokenChecker callers = new TokenChecker(new ApiKeyRegistry(config), verified, failures, config);
 
     private static String bearer(String token) {
         return "Bearer " + token;

@@ -1,4 +1,4 @@
-package io.stsbroker.api;
+package io.stsbroker.request;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,9 +9,9 @@ import jakarta.inject.Singleton;
  * code or {@code Success}) and those the warm route answered ({@code broker.vend.warm}).
  */
 @Singleton
-class VendOutcomes {
+public class VendOutcomes {
 
-    static final String SUCCESS = "Success";
+    public static final String SUCCESS = "Success";
 
     private final MeterRegistry meters;
     // Registered once: a registry lookup per request shows in profiles.
@@ -24,11 +24,11 @@ class VendOutcomes {
         this.warm = meters.counter("broker.vend.warm");
     }
 
-    void count(String outcome) {
+    public void count(String outcome) {
         (outcome.equals(SUCCESS) ? successes : meters.counter("broker.vend.requests", "outcome", outcome)).increment();
     }
 
-    void countWarm() {
+    public void countWarm() {
         warm.increment();
     }
 }

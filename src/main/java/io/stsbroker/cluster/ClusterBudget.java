@@ -85,8 +85,12 @@ final class ClusterBudget {
                     }
                     return napThen(giveUpAt, TimeUnit.MICROSECONDS.toNanos(waitMicros), () -> take(giveUpAt, true));
                 })
-                // Redis failed: this call is charged to the local share instead.
-                .onFailure(t -> !(t instanceof BrokerException)).recoverWithUni(() -> takeLocal(giveUpAt));
+                // Redis failed. Degraded (a lost connection, or timeouts in a row): this call is charged
+                // to the local share. One slow answer on a busy replica: ask Redis again after a slot,
+                // since a local token on top of the cluster's would let the cluster exceed its budget.
+                .onFailure(t -> !(t instanceof BrokerException)).recoverWithUni(() -> state.degraded()
+                        ? takeLocal(giveUpAt)
+                        : napThen(giveUpAt, TimeUnit.MICROSECONDS.toNanos(microsPerCall), () -> take(giveUpAt, true)));
     }
 
     private Uni<Void> takeLocal(long giveUpAt) {

@@ -25,6 +25,8 @@ final class ClusterState {
     private final AtomicBoolean degraded;
     private final java.util.concurrent.atomic.AtomicInteger timeoutsInARow = new java.util.concurrent.atomic.AtomicInteger();
     private final Counter errors;
+    /** Whether the degraded state was logged once: a replica that starts while Redis is down says so too. */
+    private final AtomicBoolean announced = new AtomicBoolean();
 
     /** Starts degraded: nothing is shared until the first probe reaches Redis. */
     ClusterState(MeterRegistry meters) {
@@ -49,7 +51,7 @@ final class ClusterState {
         if (t instanceof java.util.concurrent.TimeoutException && timeoutsInARow.incrementAndGet() < TIMEOUTS_TO_DEGRADE) {
             return;
         }
-        if (degraded.compareAndSet(false, true)) {
+        if (degraded.compareAndSet(false, true) || !announced.getAndSet(true)) {
             // The class only: a client exception's message may name the host, never a secret, but keep it short.
             LOG.warnf("Redis unreachable (%s): cluster mode degraded; warm credentials are served from this replica's"
                     + " cache, new ones are minted locally within broker.cluster.max-calls-per-second /"
@@ -67,6 +69,7 @@ final class ClusterState {
     /** A probe reached Redis (after the caller caught up on invalidations). */
     void recovered() {
         answered();
+        announced.set(true);
         if (degraded.compareAndSet(true, false)) {
             LOG.info("Redis reachable: cluster mode active (shared cache, budget and invalidations)");
         }

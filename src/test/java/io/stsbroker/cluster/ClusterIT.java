@@ -203,6 +203,15 @@ class ClusterIT {
         System.out.printf("ClusterIT budget: %d callers, %d answered 200, %d calls arrived at the STS, at most %d in"
                 + " one second (budget %d)%n", callers, statuses.stream().filter(s -> s == 200).count(), arrivals.size(),
                 most, CLUSTER_BUDGET);
+        for (PackagedBroker broker : all) {
+            System.out.printf("ClusterIT budget: broker %s tokens immediate=%.0f delayed=%.0f rejected=%.0f local=%.0f,"
+                            + " redis errors=%.0f%n", broker.api(),
+                    metric(broker, "broker_cluster_budget_total{result=\"immediate\"}"),
+                    metric(broker, "broker_cluster_budget_total{result=\"delayed\"}"),
+                    metric(broker, "broker_cluster_budget_total{result=\"rejected\"}"),
+                    metric(broker, "broker_cluster_budget_total{result=\"local\"}"),
+                    metric(broker, "broker_cluster_redis_errors_total"));
+        }
         assertThat(most).isLessThanOrEqualTo(CLUSTER_BUDGET + 1);
     }
 

@@ -49,7 +49,7 @@ public class CredentialVendor {
     private final VendingMeters meters;
     private final VendingAudit audit;
 
-    CredentialVendor(Clock clock, CredentialSource source, AuditLog audit, BrokerConfig config, MeterRegistry registry) {
+    public CredentialVendor(Clock clock, CredentialSource source, AuditLog audit, BrokerConfig config, MeterRegistry registry) {
         this.clock = clock;
         this.source = source;
         this.minRemaining = config.cache().minRemaining();
@@ -84,7 +84,7 @@ public class CredentialVendor {
      */
     public CompletionStage<VendedCredential> vend(VendRequest request) {
         CredentialKey key = request.key();
-        WarmCredential warm = warm(key, request);
+        WarmCredential warm = warm(request);
         if (warm != null) {
             return CompletableFuture.completedFuture(warm.handOut());
         }
@@ -125,16 +125,12 @@ public class CredentialVendor {
      * floor); finding it changes nothing (no counters, no refresh, no audit).
      */
     public WarmCredential warm(VendRequest request) {
-        return warm(request.key(), request);
-    }
-
-    private WarmCredential warm(CredentialKey key, VendRequest request) {
-        CompletableFuture<CachedCredential> present = cache.getIfPresent(key);
+        CompletableFuture<CachedCredential> present = cache.getIfPresent(request.key());
         if (present == null || !present.isDone() || present.isCompletedExceptionally()) {
             return null;
         }
         CachedCredential entry = present.join();
-        return entry.failure() == null && aboveFloor(entry) ? new WarmCredential(this, key, entry, request) : null;
+        return entry.failure() == null && aboveFloor(entry) ? new WarmCredential(this, entry, request) : null;
     }
 
     /**
@@ -152,10 +148,10 @@ public class CredentialVendor {
     }
 
     /** A warm hand-out: counts the hit, starts the refresh if one is due, hands the entry out. */
-    VendedCredential handOutWarm(CredentialKey key, CachedCredential entry, VendRequest request) {
+    VendedCredential handOutWarm(CachedCredential entry, VendRequest request) {
         meters.hits.increment();
         if (schedule.claim(entry)) {
-            cache.synchronous().refresh(key);
+            cache.synchronous().refresh(request.key());
         }
         return handOut(entry, request, true);
     }

@@ -8,19 +8,17 @@ package io.stsbroker.vending;
 public final class WarmCredential {
 
     private final CredentialVendor vendor;
-    private final CredentialKey key;
     private final CachedCredential entry;
     private final VendRequest request;
 
-    WarmCredential(CredentialVendor vendor, CredentialKey key, CachedCredential entry, VendRequest request) {
+    WarmCredential(CredentialVendor vendor, CachedCredential entry, VendRequest request) {
         this.vendor = vendor;
-        this.key = key;
         this.entry = entry;
         this.request = request;
     }
 
     /** Hands the credential out, even if the entry was dropped meanwhile: it was valid when found. */
     public VendedCredential handOut() {
-        return vendor.handOutWarm(key, entry, request);
+        return vendor.handOutWarm(entry, request);
     }
 }

@@ -16,6 +16,8 @@ import io.stsbroker.policy.AdminPolicy;
 import io.stsbroker.policy.Role;
 import io.stsbroker.usage.UsageLedger;
 import io.stsbroker.vending.CredentialVendor;
+import io.stsbroker.vending.CredentialsInvalidated;
+import jakarta.enterprise.event.Event;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -57,9 +59,11 @@ public class AdminResource {
     private final CredentialVendor vendor;
     private final AuditLog audit;
     private final UsageLedger usage;
+    private final Event<CredentialsInvalidated> invalidated;
 
     public AdminResource(SecurityIdentity identity, AdminPolicy admins, AccessPolicy policy, CredentialVendor vendor,
-                         AuditLog audit, UsageLedger usage) {
+                         AuditLog audit, UsageLedger usage, Event<CredentialsInvalidated> invalidated) {
+        this.invalidated = invalidated;
         this.identity = identity;
         this.admins = admins;
         this.policy = policy;
@@ -103,6 +107,8 @@ public class AdminResource {
         } else {
             count = vendor.invalidate(roleArn.orElse(null), target.caller().orElse(null));
             reason = "invalidated=" + count;
+            // Other replicas learn of it through this event (cluster mode); a no-op on a single node.
+            invalidated.fire(new CredentialsInvalidated(roleArn.orElse(null), target.caller().orElse(null)));
         }
         // A name outside the catalogue is logged only as a fingerprint, as AccessPolicy does for callers.
         String loggedRole = target.role().map(name -> roleArn.isPresent() ? name : AccessPolicy.fingerprint(name))

@@ -77,6 +77,9 @@ public interface BrokerConfig {
     /** Per-caller request limits on the credential endpoints (429 {@code Throttling} beyond them). */
     RateLimit rateLimit();
 
+    /** Cluster mode: replicas share credentials, budget and invalidations through Redis. Off by default. */
+    Cluster cluster();
+
     interface Auth {
         /**
          * Failed authentications (a bearer token that did not verify) allowed per client address per
@@ -376,5 +379,80 @@ public interface BrokerConfig {
          */
         @WithDefault("20")
         int mintsPerCaller();
+    }
+
+    /**
+     * Cluster mode (README "Running several replicas"). Redis itself is configured by Quarkus's own
+     * {@code quarkus.redis.*} settings (hosts, password or ACL user, TLS). Checked at start-up by
+     * {@code cluster.ClusterSettings}; secrets are never printed.
+     */
+    interface Cluster {
+        /** Share the credential cache, the AssumeRole budget and invalidations through Redis. Default false. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** AES-256-GCM key that encrypts every shared entry: base64 of 32 bytes, from a Secret. No default; required when enabled. */
+        @WithName("encryption-key")
+        Optional<String> encryptionKey();
+
+        /** Earlier encryption keys (base64 of 32 bytes each), still read but never written, during a key rotation. Empty by default. */
+        @WithName("previous-encryption-keys")
+        Optional<List<String>> previousEncryptionKeys();
+
+        /**
+         * HMAC-SHA256 key for every Redis key name, lock, limit key and pub/sub message derived from
+         * a caller identity: base64 of at least 32 bytes, distinct from the encryption keys, and not
+         * rotated with them (rotating it orphans every shared entry). No default; required when enabled.
+         */
+        @WithName("key-secret")
+        Optional<String> keySecret();
+
+        /** Prefix of every Redis key the broker writes, so several brokers can share one Redis. Default {@code sts-broker:}. */
+        @WithName("key-prefix")
+        @WithDefault("sts-broker:")
+        String keyPrefix();
+
+        /**
+         * AssumeRole calls per second for the whole cluster, charged when a call is sent (on top of
+         * {@code broker.sts.max-calls-per-second}, which stays a cap per replica). Default 50.
+         */
+        @WithName("max-calls-per-second")
+        @WithDefault("50")
+        int maxCallsPerSecond();
+
+        /**
+         * The most replicas that can run at once (the autoscaler's maximum plus a rollout's surge).
+         * While Redis is unreachable each replica allows itself {@code max-calls-per-second} divided
+         * by this, so degraded replicas together stay within the budget. Default 7.
+         */
+        @WithName("max-replicas")
+        @WithDefault("7")
+        int maxReplicas();
+
+        /**
+         * How long a replica minting a credential holds the cluster-wide lock for its key; a crashed
+         * holder delays the others by at most this. Must exceed {@code broker.request-timeout}. Default 10s.
+         */
+        @WithName("lock-ttl")
+        @WithDefault("10s")
+        Duration lockTtl();
+
+        /**
+         * How often each replica compares the invalidation generation in Redis with the last one it
+         * applied (catching up on pub/sub messages lost across a reconnect), and probes a Redis it
+         * lost. Default 1s.
+         */
+        @WithName("sync-interval")
+        @WithDefault("1s")
+        Duration syncInterval();
+
+        /**
+         * How long one Redis command may take; the request that waited goes on without the shared
+         * tier, and three such timeouts in a row (or one lost connection) make the replica degraded.
+         * Default 2s.
+         */
+        @WithName("command-timeout")
+        @WithDefault("2s")
+        Duration commandTimeout();
     }
 }

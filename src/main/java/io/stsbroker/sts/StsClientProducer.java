@@ -45,6 +45,9 @@ public class StsClientProducer {
     Instance<EmbeddedStsServer> embeddedServer;
     @Inject
     Instance<EmbeddedStsKeys> embeddedKeys;
+    /** Asked before each call is sent (cluster mode's budget); none by default. */
+    @Inject
+    Instance<UpstreamGate> gate;
 
     private SigningCredentialsSource alibabaIdentity;
 
@@ -77,6 +80,11 @@ public class StsClientProducer {
     @Produces
     @ApplicationScoped
     StsClient stsClient() {
+        StsClient client = upstreamClient();
+        return gate.isResolvable() ? new GatedStsClient(client, gate.get()) : client;
+    }
+
+    private StsClient upstreamClient() {
         BrokerConfig.Sts sts = config.sts();
         return switch (sts.provider()) {
             case alibaba -> {

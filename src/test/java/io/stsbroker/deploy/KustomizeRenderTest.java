@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class KustomizeRenderTest {
 
     static final List<String> KUSTOMIZATIONS = List.of("k8s/base", "k8s/overlays/dev", "k8s/overlays/prod",
-            "k8s/overlays/prod-oidc-issuer", "k8s/examples");
+            "k8s/overlays/prod-oidc-issuer", "k8s/overlays/prod-ha", "k8s/examples");
     /** Kustomize components: not rendered alone, each used by an overlay above. */
     static final List<String> COMPONENTS = List.of("k8s/components/jwks-oidc-issuer");
     /** The digest of the placeholder a release replaces (docs/DEPLOYING.md, "Images"). */
@@ -37,7 +37,7 @@ class KustomizeRenderTest {
     private static final Pattern PINNED = Pattern.compile("[^@\\s]+@sha256:[0-9a-f]{64}");
 
     @ParameterizedTest
-    @ValueSource(strings = {"k8s/base", "k8s/overlays/dev", "k8s/overlays/prod", "k8s/overlays/prod-oidc-issuer", "k8s/examples"})
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/dev", "k8s/overlays/prod", "k8s/overlays/prod-oidc-issuer", "k8s/overlays/prod-ha", "k8s/examples"})
     void kustomizationRendersOnlyObjectsTheKubernetesSchemaAccepts(String dir) {
         List<HasMetadata> objects = Manifests.render(dir);
 
@@ -48,7 +48,7 @@ class KustomizeRenderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"k8s/base", "k8s/overlays/dev", "k8s/overlays/prod", "k8s/overlays/prod-oidc-issuer"})
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/dev", "k8s/overlays/prod", "k8s/overlays/prod-oidc-issuer", "k8s/overlays/prod-ha"})
     void brokerKustomizationRendersTheWholeService(String dir) {
         Set<String> kinds = Manifests.render(dir).stream().map(HasMetadata::getKind).collect(Collectors.toSet());
 
@@ -57,7 +57,7 @@ class KustomizeRenderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"k8s/overlays/dev", "k8s/overlays/prod", "k8s/overlays/prod-oidc-issuer"})
+    @ValueSource(strings = {"k8s/overlays/dev", "k8s/overlays/prod", "k8s/overlays/prod-oidc-issuer", "k8s/overlays/prod-ha"})
     void overlayPutsEveryObjectInTheBrokerNamespace(String dir) {
         List<HasMetadata> objects = Manifests.render(dir);
 
@@ -79,6 +79,8 @@ class KustomizeRenderTest {
             all.add(MonitoringComponentTest.COMPONENT);
             // Opt-in too: AuditFileComponentTest renders it into the prod overlay.
             all.add(AuditFileComponentTest.COMPONENT);
+            // Opt-in for trying cluster mode: ProdHaOverlayTest renders it into the prod-ha overlay.
+            all.add(ProdHaOverlayTest.COMPONENT);
             assertThat(dirs).containsExactlyInAnyOrderElementsOf(all);
         }
         for (String component : COMPONENTS) {
@@ -93,7 +95,7 @@ class KustomizeRenderTest {
 
     /** A tag can be moved to another image; a digest cannot. Releases replace the placeholder digest. */
     @ParameterizedTest
-    @ValueSource(strings = {"k8s/base", "k8s/overlays/dev", "k8s/overlays/prod", "k8s/overlays/prod-oidc-issuer", "k8s/examples"})
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/dev", "k8s/overlays/prod", "k8s/overlays/prod-oidc-issuer", "k8s/overlays/prod-ha", "k8s/examples"})
     void everyImageIsPinnedByDigest(String dir) {
         List<String> images = images(Manifests.render(dir));
 

@@ -7,8 +7,16 @@ package io.stsbroker.api;
  */
 final class RouteOrder {
 
-    /** {@link RequestGuards}: request id, header and body limits, the TLS guard. First of all. */
-    static final int REQUEST_GUARDS = Integer.MIN_VALUE;
+    /**
+     * {@link ShutdownGate}: first of all, so a request refused during shutdown costs nothing.
+     */
+    static final int SHUTDOWN_GATE = Integer.MIN_VALUE;
+
+    /** {@link UsageTap}: registers its end handler before any route can answer. */
+    static final int USAGE_TAP = SHUTDOWN_GATE + 1;
+
+    /** {@link RequestGuards}: request id, header and body limits, the TLS guard. */
+    static final int REQUEST_GUARDS = USAGE_TAP + 1;
 
     /** {@link WarmCredentialsRoute}: right after the guards, before the framework's authentication. */
     static final int WARM_CREDENTIALS = REQUEST_GUARDS + 1;

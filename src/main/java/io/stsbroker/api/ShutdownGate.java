@@ -2,6 +2,7 @@ package io.stsbroker.api;
 
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.stsbroker.config.BrokerConfig;
+import io.stsbroker.error.BrokerException;
 import io.stsbroker.error.ErrorCode;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
@@ -29,9 +30,12 @@ public class ShutdownGate {
     static final String MESSAGE = "This broker replica is shutting down; retry.";
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
+    private final ErrorResponses errors;
     private volatile boolean closing;
 
-    ShutdownGate(BrokerConfig config, @ConfigProperty(name = "quarkus.shutdown.timeout") Optional<Duration> shutdownTimeout) {
+    ShutdownGate(BrokerConfig config, @ConfigProperty(name = "quarkus.shutdown.timeout") Optional<Duration> shutdownTimeout,
+                 ErrorResponses errors) {
+        this.errors = errors;
         if (shutdownTimeout.isPresent() && shutdownTimeout.get().compareTo(config.requestTimeout()) <= 0) {
             // A request waiting on STS may take broker.request-timeout: it would be cut off at exit.
             throw new IllegalArgumentException("Invalid configuration quarkus.shutdown.timeout=" + shutdownTimeout.get()
@@ -44,8 +48,7 @@ public class ShutdownGate {
     }
 
     void install(@Observes Router router) {
-        // Integer.MIN_VALUE, as HttpRouting's first handler: before authentication and the warm route.
-        router.route().order(Integer.MIN_VALUE).handler(ctx -> {
+        router.route().order(RouteOrder.SHUTDOWN_GATE).handler(ctx -> {
             if (!closing) {
                 ctx.next();
                 return;
@@ -53,7 +56,7 @@ public class ShutdownGate {
             if (ctx.request().version() != HttpVersion.HTTP_2) {
                 ctx.response().putHeader("Connection", "close");
             }
-            HttpRouting.write(ctx, ErrorCode.UPSTREAM_UNAVAILABLE, MESSAGE, RETRY_AFTER);
+            errors.write(ctx, new BrokerException(ErrorCode.UPSTREAM_UNAVAILABLE, MESSAGE, null, RETRY_AFTER, null));
         });
     }
 }

@@ -31,7 +31,7 @@ public class UsageTap {
     }
 
     void install(@Observes Router router) {
-        router.route(PATH + "*").order(Integer.MIN_VALUE).handler(ctx -> {
+        router.route(PATH + "*").order(RouteOrder.USAGE_TAP).handler(ctx -> {
             ctx.addEndHandler(done -> count(ctx));
             ctx.next();
         });

@@ -331,12 +331,10 @@ public interface BrokerConfig {
         Optional<String> file();
 
         /** Size at which {@code broker.audit.file} is rotated. Default 10M. */
-        @WithName("file-max-size")
         @WithDefault("10M")
         MemorySize fileMaxSize();
 
         /** Rotated files of {@code broker.audit.file} kept beside the current one. Default 4. */
-        @WithName("file-backups")
         @WithDefault("4")
         int fileBackups();
     }
@@ -350,7 +348,6 @@ public interface BrokerConfig {
          * The most caller identities counted at once; beyond it the least used are dropped with their
          * counts. Memory is about {@code max-callers x (24 x window-minutes + 300)} bytes. Default 5000.
          */
-        @WithName("max-callers")
         @WithDefault("5000")
         int maxCallers();
     }
@@ -392,11 +389,9 @@ public interface BrokerConfig {
         boolean enabled();
 
         /** AES-256-GCM key that encrypts every shared entry: base64 of 32 bytes, from a Secret. No default; required when enabled. */
-        @WithName("encryption-key")
         Optional<String> encryptionKey();
 
         /** Earlier encryption keys (base64 of 32 bytes each), still read but never written, during a key rotation. Empty by default. */
-        @WithName("previous-encryption-keys")
         Optional<List<String>> previousEncryptionKeys();
 
         /**
@@ -404,11 +399,9 @@ public interface BrokerConfig {
          * a caller identity: base64 of at least 32 bytes, distinct from the encryption keys, and not
          * rotated with them (rotating it orphans every shared entry). No default; required when enabled.
          */
-        @WithName("key-secret")
         Optional<String> keySecret();
 
         /** Prefix of every Redis key the broker writes, so several brokers can share one Redis. Default {@code sts-broker:}. */
-        @WithName("key-prefix")
         @WithDefault("sts-broker:")
         String keyPrefix();
 
@@ -416,7 +409,6 @@ public interface BrokerConfig {
          * AssumeRole calls per second for the whole cluster, charged when a call is sent (on top of
          * {@code broker.sts.max-calls-per-second}, which stays a cap per replica). Default 50.
          */
-        @WithName("max-calls-per-second")
         @WithDefault("50")
         int maxCallsPerSecond();
 
@@ -425,7 +417,6 @@ public interface BrokerConfig {
          * While Redis is unreachable each replica allows itself {@code max-calls-per-second} divided
          * by this, so degraded replicas together stay within the budget. Default 7.
          */
-        @WithName("max-replicas")
         @WithDefault("7")
         int maxReplicas();
 
@@ -433,7 +424,6 @@ public interface BrokerConfig {
          * How long a replica minting a credential holds the cluster-wide lock for its key; a crashed
          * holder delays the others by at most this. Must exceed {@code broker.request-timeout}. Default 10s.
          */
-        @WithName("lock-ttl")
         @WithDefault("10s")
         Duration lockTtl();
 
@@ -442,7 +432,6 @@ public interface BrokerConfig {
          * applied (catching up on pub/sub messages lost across a reconnect), and probes a Redis it
          * lost. Default 1s.
          */
-        @WithName("sync-interval")
         @WithDefault("1s")
         Duration syncInterval();
 
@@ -451,7 +440,6 @@ public interface BrokerConfig {
          * tier, and three such timeouts in a row (or one lost connection) make the replica degraded.
          * Default 2s.
          */
-        @WithName("command-timeout")
         @WithDefault("2s")
         Duration commandTimeout();
     }

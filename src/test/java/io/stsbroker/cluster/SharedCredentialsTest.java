@@ -1,7 +1,7 @@
 package io.stsbroker.cluster;
 
 import io.stsbroker.sts.StsCredentials;
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import io.stsbroker.testing.RedisServer;
 import io.vertx.mutiny.core.Vertx;
 import org.junit.jupiter.api.AfterAll;

@@ -11,7 +11,7 @@ import io.stsbroker.error.ErrorCode;
 import io.stsbroker.policy.AccessPolicy;
 import io.stsbroker.policy.CallerRateLimiter;
 import io.stsbroker.sts.StsCredentials;
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import io.stsbroker.testing.TestConfigs;
 import io.stsbroker.vending.CredentialSource;
 import io.stsbroker.vending.CredentialVendor;
@@ -48,7 +48,7 @@ class CredentialRequestsTest {
             "broker.roles.other.allow[0]", "apikey:bob");
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final AuditLog audit = new AuditLog(clock);
-    private final CallerRateLimiter limiter = new CallerRateLimiter(config, meters);
+    private final CallerRateLimiter limiter = new CallerRateLimiter(config, meters, io.github.bucket4j.TimeMeter.SYSTEM_NANOTIME);
     private final CredentialRequests requests = new CredentialRequests(new AccessPolicy(config, audit), limiter,
             new CredentialVendor(clock, source, audit, config, meters), new VendOutcomes(meters));
 

@@ -1,7 +1,7 @@
 package io.stsbroker.usage;
 
 import io.stsbroker.audit.AuditEvent;
-import io.stsbroker.testing.MutableClock;
+import io.stsbroker.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Vert.x-level plumbing for what happens before or outside JAX-RS, in this order on every request:
@@ -46,6 +47,8 @@ public class HttpRouting {
     private final boolean requireTls;
     private final int maxHeaderSize;
     private final long maxBodySize;
+    /** Paths with a body limit of their own, exempt from the declared-length check (the admission webhook). */
+    private final Set<String> ownBodyLimit;
     @Inject
     AuthRefusals refusals;
 
@@ -66,6 +69,7 @@ public class HttpRouting {
                     + " bytes), where Vert.x refuses headers without the JSON error body");
         }
         this.maxBodySize = maxBodySize.map(MemorySize::asLongValue).orElse(Long.MAX_VALUE);
+        this.ownBodyLimit = io.stsbroker.api.admission.AdmissionRoute.ownBodyLimitPaths(config.injector().enabled());
     }
 
     void install(@Observes Router router) {
@@ -76,7 +80,7 @@ public class HttpRouting {
                 write(ctx, ErrorCode.HEADER_TOO_LARGE);
             } else if (requireTls && !ctx.request().isSSL() && !isPublic(ctx)) {
                 write(ctx, ErrorCode.FORBIDDEN, TLS_REQUIRED_MESSAGE, null);
-            } else if (declaredBodyLength(ctx) > maxBodySize) {
+            } else if (declaredBodyLength(ctx) > maxBodySize && !ownBodyLimit.contains(ctx.normalizedPath())) {
                 closeAfter(ctx);
                 write(ctx, ErrorCode.PAYLOAD_TOO_LARGE);
             } else {

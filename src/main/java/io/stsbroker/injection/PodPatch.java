@@ -50,12 +50,14 @@ final class PodPatch {
         PodPatch patch = new PodPatch();
         JsonNode spec = pod.path("spec");
         int port = injectedPort(spec).orElse(options.port());
-        if (!hasSidecar(spec)) {
+        boolean inject = !hasSidecar(spec);
+        if (inject) {
             patch.addVolumes(spec);
             patch.addSidecar(spec, role, options, port, defaults);
         }
-        patch.addEnv(spec, "containers", port, warnings);
-        patch.addEnv(spec, "initContainers", port, warnings);
+        patch.addEnv(spec, "containers", 0, port, warnings);
+        // Operations apply in order: after the sidecar went in first, the others moved up by one.
+        patch.addEnv(spec, "initContainers", inject ? 1 : 0, port, warnings);
         return patch.ops;
     }
 
@@ -112,7 +114,7 @@ final class PodPatch {
         return s;
     }
 
-    private void addEnv(JsonNode spec, String field, int port, List<String> warnings) {
+    private void addEnv(JsonNode spec, String field, int shift, int port, List<String> warnings) {
         JsonNode containers = spec.path(field);
         String uri = "http://127.0.0.1:" + port + "/v1/credentials";
         for (int i = 0; i < containers.size(); i++) {
@@ -131,7 +133,7 @@ final class PodPatch {
             if (envValue(c, METADATA_ENV) == null) {
                 add.add(env(METADATA_ENV, "true"));
             }
-            append(c, "env", "/spec/" + field + "/" + i + "/env", add);
+            append(c, "env", "/spec/" + field + "/" + (i + shift) + "/env", add);
         }
     }
 

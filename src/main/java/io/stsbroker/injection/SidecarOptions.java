@@ -26,7 +26,7 @@ record SidecarOptions(int port, String image, String cpuLimit, String memoryLimi
     private static final Pattern MEMORY = Pattern.compile("([1-9][0-9]{0,6})(Mi|Gi)");
 
     static SidecarOptions from(JsonNode annotations, SidecarDefaults defaults, List<String> warnings) {
-        int port = text(annotations, OptIn.PORT).flatMap(v -> port(v, warnings)).orElse(defaults.port());
+        int port = text(annotations, OptIn.PORT).flatMap(v -> port(v, defaults.port(), warnings)).orElse(defaults.port());
         String image = text(annotations, OptIn.IMAGE).filter(v -> valid(IMAGE.matcher(v).matches() && v.length() <= 255,
                 OptIn.IMAGE, v, "an image reference", defaults.image(), warnings)).orElse(defaults.image());
         String cpu = text(annotations, OptIn.CPU_LIMIT).filter(v -> valid(CPU.matcher(v).matches() && millicores(v) >= 100
@@ -38,14 +38,14 @@ record SidecarOptions(int port, String image, String cpuLimit, String memoryLimi
         return new SidecarOptions(port, image, cpu, memory);
     }
 
-    private static Optional<Integer> port(String v, List<String> warnings) {
+    private static Optional<Integer> port(String v, int fallback, List<String> warnings) {
         if (v.matches("[0-9]{4,5}")) {
             int p = Integer.parseInt(v);
             if (p >= 1024 && p <= 65535) {
                 return Optional.of(p);
             }
         }
-        warnings.add(Warnings.invalidAnnotation(OptIn.PORT, v, "a port from 1024 to 65535", "the default"));
+        warnings.add(Warnings.invalidAnnotation(OptIn.PORT, v, "a port from 1024 to 65535", Integer.toString(fallback)));
         return Optional.empty();
     }
 

@@ -46,7 +46,7 @@ import java.util.stream.Collectors;
  * <p>Only the API versions below are accepted: stable ones, so a manifest cannot drift onto a
  * beta or removed API without this table being changed on purpose.
  */
-final class Manifests {
+public final class Manifests {
 
     static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
             "v1/Namespace", Namespace.class,
@@ -87,7 +87,16 @@ final class Manifests {
         if (type == null) {
             throw new AssertionError("unexpected apiVersion/kind " + key + " (accepted: " + KINDS.keySet() + ")");
         }
-        HasMetadata bound;
+        return strictly(doc, type);
+    }
+
+    /**
+     * Binds {@code doc} to {@code type} as {@link #bind} does, for any fabric8 model class (the
+     * admission tests bind patched pods): fails with every schema problem found.
+     */
+    public static <T extends HasMetadata> T strictly(JsonNode doc, Class<T> type) {
+        String key = doc.path("apiVersion").asText() + "/" + doc.path("kind").asText();
+        T bound;
         try {
             bound = STRICT.treeToValue(doc, type);
         } catch (IOException e) {

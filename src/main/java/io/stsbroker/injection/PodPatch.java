@@ -9,7 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The JSON Patch (RFC 6902) that gives one pod its sidecar: the projected token volume, the sidecar
+ * The JSON Patch (RFC 6902) that gives one pod its sidecar: the label the broker's NetworkPolicy
+ * admits ({@code sts-broker.io/client: "true"}), the projected token volume, the sidecar
  * as the first init container with {@code restartPolicy: Always} (a native sidecar, Kubernetes
  * 1.29+: started, and its startup probe passed, before any other init container or application
  * container), and the credential variables in every other container.
@@ -28,6 +29,8 @@ import java.util.List;
 final class PodPatch {
 
     static final String SIDECAR = "sts-broker-sidecar";
+    /** The label the broker's NetworkPolicy admits callers by. */
+    static final String CLIENT_LABEL = "sts-broker.io/client";
     static final String TOKEN_VOLUME = "sts-broker-token";
     static final String TMP_VOLUME = "sts-broker-tmp";
     static final String TOKEN_DIR = "/var/run/secrets/sts-broker";
@@ -51,6 +54,12 @@ final class PodPatch {
         JsonNode spec = pod.path("spec");
         int port = injectedPort(spec).orElse(options.port());
         boolean inject = !hasSidecar(spec);
+        if (!"true".equals(pod.path("metadata").path("labels").path(CLIENT_LABEL).asText(null))) {
+            // The broker's NetworkPolicy admits pods with this label only. The pod opted in with the
+            // inject label, so its labels exist.
+            patch.ops.add(op("add", "/metadata/labels/" + CLIENT_LABEL.replace("~", "~0").replace("/", "~1"),
+                    JSON.textNode("true")));
+        }
         if (inject) {
             patch.addVolumes(spec);
             patch.addSidecar(spec, role, options, port, defaults);

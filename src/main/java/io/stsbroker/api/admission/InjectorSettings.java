@@ -43,7 +43,7 @@ public class InjectorSettings {
     }
 
     /** The first configuration problem, or null. */
-    static String problem(BrokerConfig config) {
+    public static String problem(BrokerConfig config) {
         BrokerConfig.Injector in = config.injector();
         boolean none = config.sts().provider() == BrokerConfig.Provider.none;
         if (in.only() && !in.enabled()) {

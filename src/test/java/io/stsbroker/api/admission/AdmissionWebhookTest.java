@@ -54,6 +54,8 @@ class AdmissionWebhookTest {
 
         assertThat(response.path("allowed").asBoolean()).isTrue();
         assertThat(response.has("warnings")).as(response.toString()).isFalse();
+        assertThat(result.getMetadata().getLabels()).as("admitted by the broker's NetworkPolicy")
+                .containsEntry("sts-broker.io/client", "true").containsEntry("sts-broker.io/inject", "true");
         List<Container> init = result.getSpec().getInitContainers();
         assertThat(init).extracting(Container::getName).containsExactly("sts-broker-sidecar", "migrate");
         Container sidecar = init.get(0);

@@ -72,6 +72,7 @@ class InjectorComponentTest {
         Deployment broker = named(Deployment.class, "sts-broker");
         Map<String, String> env = env(injector());
         BrokerConfig config = new SmallRyeConfigBuilder().withMapping(BrokerConfig.class)
+                .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
                 .withSources(new EnvConfigSource(env, 300)).build().getConfigMapping(BrokerConfig.class);
 
         assertThat(injector().getImage()).isEqualTo(broker.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
@@ -168,7 +169,7 @@ class InjectorComponentTest {
 
         assertThat(from).startsWith(cert.getMetadata().getNamespace() + "/");
         assertThat(spec(cert).get("secretName")).isEqualTo(tls.getSecret().getSecretName());
-        assertThat((List<?>) spec(cert).get("dnsNames")).containsExactly("sts-broker-injector.sts-broker.svc");
+        assertThat(spec(cert).get("dnsNames")).isEqualTo(List.of("sts-broker-injector.sts-broker.svc"));
         @SuppressWarnings("unchecked")
         Map<String, Object> issuerRef = (Map<String, Object>) spec(cert).get("issuerRef");
         GenericKubernetesResource issuer = certManager("Issuer", (String) issuerRef.get("name"));
@@ -185,7 +186,7 @@ class InjectorComponentTest {
 
         assertThat(guide).contains("k8s/overlays/prod-injector", "k8s/components/injector", "caBundle", "failurePolicy",
                 "Ignore", "sts-broker-ca");
-        assertThat(readme).contains(OptIn.INJECT_LABEL + ": enabled", OptIn.ROLE, "broker.injector.enabled",
+        assertThat(readme).contains(OptIn.INJECT_LABEL + "=enabled", OptIn.INJECT_LABEL + ": \"true\"", OptIn.ROLE, "broker.injector.enabled",
                 "broker_injector_ungranted_total");
     }
 }

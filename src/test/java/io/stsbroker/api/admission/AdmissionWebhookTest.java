@@ -40,6 +40,9 @@ class AdmissionWebhookTest {
 
     private static final String URI = "http://127.0.0.1:9911/v1/credentials";
 
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URI base;
+
     private static Map<String, String> env(Container c) {
         return c.getEnv() == null ? Map.of() : c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName,
                 e -> e.getValue() == null ? "" : e.getValue()));
@@ -121,6 +124,7 @@ class AdmissionWebhookTest {
 
     @Test
     void podsNotLabelledOptedOutOrInExcludedNamespacesAreLeftUnchanged() {
+        double before = reviews("Pod", "unchanged");
         record Case(String file, String namespace) { }
         for (Case c : List.of(new Case("pod-not-labelled.json", "search"), new Case("pod-opted-out.json", "search"),
                 new Case("pod-labelled.json", "kube-system"), new Case("pod-labelled.json", "sts-broker"),
@@ -131,6 +135,7 @@ class AdmissionWebhookTest {
             assertThat(response.has("patch")).as(c.toString()).isFalse();
             assertThat(response.has("warnings")).as(c.toString()).isFalse();
         }
+        assertThat(reviews("Pod", "unchanged")).isEqualTo(before + 5);
     }
 
     @Test
@@ -283,7 +288,23 @@ class AdmissionWebhookTest {
     }
 
     @Test
+    void chunkedBodyAboveTheWebhookLimitIsRefusedWith413Json() throws Exception {
+        byte[] big = ("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"pad\":\""
+                + "x".repeat(InjectorEnabled.MAX_BODY) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // ofInputStream has no length: the JDK client sends it chunked, with no Content-Length to refuse up front.
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(base.resolve(AdmissionRoute.PATH.substring(1)))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big)))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(r.body()).contains("\"code\":\"PayloadTooLarge\"");
+    }
+
+    @Test
     void malformedJsonWrongApiVersionWrongKindAndMissingUidAre400JsonNever500() {
+        double before = reviews("other", "invalid");
         ObjectNode wrongVersion = podReview("u-14", "search", object("pod-labelled.json")).put("apiVersion", "admission.k8s.io/v1beta1");
         ObjectNode wrongKind = podReview("u-14", "search", object("pod-labelled.json")).put("kind", "TokenReview");
         ObjectNode noUid = podReview("u-14", "search", object("pod-labelled.json"));
@@ -299,6 +320,7 @@ class AdmissionWebhookTest {
         }
         // A uid with control characters is echoed as JSON escapes: valid JSON, nothing raw.
         assertThat(send(controlUid).path("allowed").asBoolean()).isTrue();
+        assertThat(reviews("other", "invalid")).isEqualTo(before + 8);
     }
 
     @Test
@@ -322,10 +344,19 @@ class AdmissionWebhookTest {
         return out;
     }
 
+    /** broker_injector_reviews_total for {@code kind} and {@code outcome}, 0 before the first count. */
+    static double reviews(String kind, String outcome) {
+        return counter("broker_injector_reviews_total{", "kind=\"" + kind + "\"", "outcome=\"" + outcome + "\"");
+    }
+
+    private static double counter(String prefix, String... labels) {
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith(prefix) && java.util.Arrays.stream(labels).allMatch(l::contains))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     /** broker_injector_ungranted_total for {@code kind}, 0 before the first count. */
     static double ungranted(String kind) {
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith("broker_injector_ungranted_total{") && l.contains("kind=\"" + kind + "\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return counter("broker_injector_ungranted_total{", "kind=\"" + kind + "\"");
     }
 }

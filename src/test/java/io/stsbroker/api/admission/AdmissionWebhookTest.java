@@ -303,7 +303,7 @@ class AdmissionWebhookTest {
     }
 
     @Test
-    void malformedJsonWrongApiVersionWrongKindAndMissingUidAre400JsonNever500() {
+    void malformedOrDeeplyNestedJsonWrongApiVersionWrongKindAndMissingUidAre400JsonNever500() {
         double before = reviews("other", "invalid");
         ObjectNode wrongVersion = podReview("u-14", "search", object("pod-labelled.json")).put("apiVersion", "admission.k8s.io/v1beta1");
         ObjectNode wrongKind = podReview("u-14", "search", object("pod-labelled.json")).put("kind", "TokenReview");
@@ -312,6 +312,7 @@ class AdmissionWebhookTest {
         ObjectNode controlUid = podReview("u-14\u0000\u001b", "search", object("pod-labelled.json"));
 
         for (String body : List.of("{\"apiVersion\": \"admission.k8s.io/v1\", \"kind\": ", "[]", "\"review\"", "{} {}",
+                "[".repeat(20_000),
                 wrongVersion.toString(), wrongKind.toString(), noUid.toString(),
                 "{\"apiVersion\":\"admission.k8s.io/v1\",\"apiVersion\":\"x\",\"kind\":\"AdmissionReview\"}")) {
             given().contentType(ContentType.JSON).body(body)
@@ -320,7 +321,7 @@ class AdmissionWebhookTest {
         }
         // A uid with control characters is echoed as JSON escapes: valid JSON, nothing raw.
         assertThat(send(controlUid).path("allowed").asBoolean()).isTrue();
-        assertThat(reviews("other", "invalid")).isEqualTo(before + 8);
+        assertThat(reviews("other", "invalid")).isEqualTo(before + 9);
     }
 
     @Test

@@ -63,7 +63,7 @@ public final class Injector {
             return Decision.unchanged(List.of());
         }
         String role = pod.path("metadata").path("annotations").path(OptIn.ROLE).asText(null);
-        Optional<String> problem = roleProblem(role);
+        Optional<String> problem = PodShape.problem(pod).or(() -> roleProblem(role));
         if (problem.isPresent()) {
             return Decision.denied(problem.get());
         }

@@ -225,6 +225,27 @@ class AdmissionWebhookTest {
     }
 
     @Test
+    void labelledPodOfAShapeNoApiServerSendsIsDeniedNot500() {
+        List<String> shapes = List.of("{\"containers\": {\"app\": 1}}", "\"spec\"", "{\"containers\": []}",
+                "{\"containers\": [\"app\"]}", "{\"containers\": [{\"name\": \"app\", \"env\": \"X=1\"}]}",
+                "{\"containers\": [{\"name\": \"app\"}], \"initContainers\": {\"0\": {}}}",
+                "{\"containers\": [{\"name\": \"app\"}], \"volumes\": 7}");
+        for (String spec : shapes) {
+            ObjectNode pod = (ObjectNode) object("pod-labelled.json");
+            try {
+                pod.set("spec", Reviews.JSON.readTree(spec));
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+
+            JsonNode response = send(podReview("u-shape", "search", pod));
+
+            assertThat(response.path("allowed").asBoolean()).as(spec).isFalse();
+            assertThat(response.path("status").path("message").asText()).as(spec).contains("not a valid Pod");
+        }
+    }
+
+    @Test
     void deploymentWithAnUngrantedTemplateGetsAWarningAndNoPatch() {
         double before = ungranted("Deployment");
 

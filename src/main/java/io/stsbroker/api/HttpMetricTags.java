@@ -33,7 +33,7 @@ public class HttpMetricTags {
 
     /** The API's route templates, as JAX-RS reports them (and as {@code openapi.yaml} lists them). */
     static final Set<String> TEMPLATES = Set.of("/api/v1/status", "/v1/roles", "/v1/credentials",
-            "/v1/credentials/{role}", "/v1/admin/invalidate", "/v1/admin/usage");
+            "/v1/credentials/{role}", "/v1/admin/invalidate", "/v1/admin/usage", "/v1/admission/mutate");
 
     /** Values Quarkus itself uses for requests without a template: kept, they are a bounded set. */
     private static final Set<String> QUARKUS_VALUES = Set.of("NOT_FOUND", "REDIRECTION", UNKNOWN, "root");

@@ -29,7 +29,8 @@ class RequestGuards {
     RequestGuards(BrokerConfig config, ErrorResponses errors,
                   @ConfigProperty(name = "quarkus.http.limits.max-body-size") Optional<MemorySize> maxBodySize) {
         this.limits = new RequestLimits(config.http().maxHeaderSize(),
-                maxBodySize.map(MemorySize::asLongValue).orElse(Long.MAX_VALUE));
+                maxBodySize.map(MemorySize::asLongValue).orElse(Long.MAX_VALUE),
+                io.stsbroker.api.admission.AdmissionRoute.ownBodyLimitPaths(config.injector().enabled()));
         this.tls = new TlsGuard(config.http().requireTls());
         this.errors = errors;
     }

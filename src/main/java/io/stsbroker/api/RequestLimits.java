@@ -17,11 +17,14 @@ final class RequestLimits {
 
     private final int maxHeaderSize;
     private final long maxBodySize;
+    /** Paths with a body limit of their own (the admission webhook), exempt from {@code maxBodySize}. */
+    private final java.util.Set<String> ownBodyLimit;
 
     /** {@code maxBodySize}: {@link Long#MAX_VALUE} when unlimited. */
-    RequestLimits(int maxHeaderSize, long maxBodySize) {
+    RequestLimits(int maxHeaderSize, long maxBodySize, java.util.Set<String> ownBodyLimit) {
         this.maxHeaderSize = maxHeaderSize;
         this.maxBodySize = maxBodySize;
+        this.ownBodyLimit = ownBodyLimit;
     }
 
     boolean headersTooLarge(RoutingContext ctx) {
@@ -30,7 +33,7 @@ final class RequestLimits {
 
     /** Only a declared {@code Content-Length}; a chunked body over the limit is cut off by Quarkus while read. */
     boolean declaredBodyTooLarge(RoutingContext ctx) {
-        return declaredBodyLength(ctx) > maxBodySize;
+        return declaredBodyLength(ctx) > maxBodySize && !ownBodyLimit.contains(ctx.normalizedPath());
     }
 
     /** Header bytes as sent on the wire (HTTP/1.1 decodes them as ISO-8859-1: one char, one byte). */

@@ -80,6 +80,9 @@ public interface BrokerConfig {
     /** Cluster mode: replicas share credentials, budget and invalidations through Redis. Off by default. */
     Cluster cluster();
 
+    /** The admission webhook that injects the sidecar into opted-in pods (README "Using the broker from a service"). */
+    Injector injector();
+
     interface Auth {
         /**
          * Failed authentications (a bearer token that did not verify) allowed per client address per
@@ -230,7 +233,11 @@ public interface BrokerConfig {
         Identity identity();
     }
 
-    enum Provider { embedded, alibaba }
+    /**
+     * {@code none}: no STS and no identity at all, only for {@code broker.injector.only=true} (and
+     * required by it), so an injector replica provably holds no credential.
+     */
+    enum Provider { embedded, alibaba, none }
 
     /**
      * The broker's own identity sources, configured by their hyphenated names
@@ -442,5 +449,53 @@ public interface BrokerConfig {
          */
         @WithDefault("2s")
         Duration commandTimeout();
+
+    interface Injector {
+        /**
+         * Serve the admission webhook {@code POST /v1/admission/mutate} beside the credential API.
+         * Default false: the route does not exist (404).
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /**
+         * Injector-only mode: serve admission and health, nothing else (every other path is 404),
+         * holding no credentials. Requires {@code enabled=true}, {@code broker.sts.provider=none}
+         * and no {@code broker.api-keys}; start-up stops naming whichever is wrong. Default false.
+         */
+        @WithDefault("false")
+        boolean only();
+
+        /**
+         * The largest AdmissionReview body accepted (413 above it). Its own limit: the API's
+         * {@code quarkus.http.limits.max-body-size} (16K) stays for the credential API. A review
+         * carries the object (and on update the old one), each at most about 1.5 MiB in etcd.
+         * Default 4M.
+         */
+        @WithDefault("4194304")
+        long maxBodySize();
+
+        /** The broker URL the injected sidecar calls ({@code STS_BROKER_URL}). Required when enabled. */
+        Optional<String> brokerUrl();
+
+        /**
+         * A PEM file with the CA that signed the broker's certificate, injected inline
+         * ({@code STS_BROKER_CA_PEM}) because a ConfigMap cannot be mounted across namespaces. Read
+         * at every review, so a rotated CA reaches new pods. Unset: the sidecar trusts its JRE's CAs.
+         */
+        Optional<String> brokerCaFile();
+
+        /** The sidecar image injected unless a pod names another ({@code sts-broker.io/image}). Required when enabled. */
+        Optional<String> sidecarImage();
+
+        /** Loopback port of the sidecar unless a pod names another ({@code sts-broker.io/port}). Default 9911. */
+        @WithDefault("9911")
+        int sidecarPort();
+
+        /**
+         * Namespaces whose pods are never injected, besides {@code kube-system}; the shipped
+         * manifests name the broker's and the injector's own. Default: none.
+         */
+        Optional<List<String>> excludedNamespaces();
     }
 }

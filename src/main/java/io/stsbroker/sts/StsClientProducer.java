@@ -24,6 +24,7 @@ import java.time.Clock;
  *   <li>{@code embedded}: the same {@link AlibabaStsClient} on the embedded STS
  *       ({@code http://127.0.0.1:<actual port>}), signing with the embedded STS's own key pair. One
  *       code path for dev, tests and production.</li>
+ *   <li>{@code none}: no STS at all (the injector-only mode); see {@link AbsentStsClient}.</li>
  * </ul>
  * The bean is created on first use; the embedded STS binds in a start-up observer that runs before
  * all others, so its port is known by then.
@@ -99,6 +100,7 @@ public class StsClientProducer {
                         new StaticCredentialsSource(SigningCredentials.of(keys.accessKeyId(), keys.accessKeySecret())),
                         clock, registry, server::isRunning);
             }
+            case none -> new AbsentStsClient();
         };
     }
 

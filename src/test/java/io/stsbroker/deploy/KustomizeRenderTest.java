@@ -29,15 +29,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class KustomizeRenderTest {
 
     static final List<String> KUSTOMIZATIONS = List.of("k8s/base", "k8s/overlays/dev", "k8s/overlays/prod",
-            "k8s/overlays/prod-oidc-issuer", "k8s/overlays/prod-ha", "k8s/examples");
+            "k8s/overlays/prod-oidc-issuer", "k8s/overlays/prod-ha", "k8s/overlays/prod-injector", "k8s/examples");
     /** Kustomize components: not rendered alone, each used by an overlay above. */
-    static final List<String> COMPONENTS = List.of("k8s/components/jwks-oidc-issuer");
+    static final List<String> COMPONENTS = List.of("k8s/components/jwks-oidc-issuer", "k8s/components/injector");
     /** The digest of the placeholder a release replaces (docs/DEPLOYING.md, "Images"). */
     static final String PLACEHOLDER_DIGEST = "sha256:" + "0".repeat(64);
     private static final Pattern PINNED = Pattern.compile("[^@\\s]+@sha256:[0-9a-f]{64}");
 
     @ParameterizedTest
-    @ValueSource(strings = {"k8s/base", "k8s/overlays/dev", "k8s/overlays/prod", "k8s/overlays/prod-oidc-issuer", "k8s/overlays/prod-ha", "k8s/examples"})
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/dev", "k8s/overlays/prod", "k8s/overlays/prod-oidc-issuer", "k8s/overlays/prod-ha",
+            "k8s/overlays/prod-injector", "k8s/examples"})
     void kustomizationRendersOnlyObjectsTheKubernetesSchemaAccepts(String dir) {
         List<HasMetadata> objects = Manifests.render(dir);
 
@@ -48,7 +49,8 @@ class KustomizeRenderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"k8s/base", "k8s/overlays/dev", "k8s/overlays/prod", "k8s/overlays/prod-oidc-issuer", "k8s/overlays/prod-ha"})
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/dev", "k8s/overlays/prod", "k8s/overlays/prod-oidc-issuer", "k8s/overlays/prod-ha",
+            "k8s/overlays/prod-injector"})
     void brokerKustomizationRendersTheWholeService(String dir) {
         Set<String> kinds = Manifests.render(dir).stream().map(HasMetadata::getKind).collect(Collectors.toSet());
 
@@ -95,7 +97,8 @@ class KustomizeRenderTest {
 
     /** A tag can be moved to another image; a digest cannot. Releases replace the placeholder digest. */
     @ParameterizedTest
-    @ValueSource(strings = {"k8s/base", "k8s/overlays/dev", "k8s/overlays/prod", "k8s/overlays/prod-oidc-issuer", "k8s/overlays/prod-ha", "k8s/examples"})
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/dev", "k8s/overlays/prod", "k8s/overlays/prod-oidc-issuer", "k8s/overlays/prod-ha",
+            "k8s/overlays/prod-injector", "k8s/examples"})
     void everyImageIsPinnedByDigest(String dir) {
         List<String> images = images(Manifests.render(dir));
 

@@ -26,6 +26,8 @@ import java.util.function.Function;
 public final class BrokerClient implements CredentialsFetcher {
     public static final String URL_ENV = "STS_BROKER_URL";
     public static final String CA_FILE_ENV = "STS_BROKER_CA_FILE";
+    /** The broker's CA as PEM text, used when {@code STS_BROKER_CA_FILE} is unset (the admission webhook injects it). */
+    public static final String CA_PEM_ENV = "STS_BROKER_CA_PEM";
     /** {@code true} allows plain {@code http://} to a broker that is not on this machine (the token then travels in clear). */
     public static final String ALLOW_PLAIN_HTTP_ENV = "STS_BROKER_ALLOW_PLAIN_HTTP";
     /** {@code host:port} of an HTTP proxy for broker requests; JVM-wide proxy settings are never used. */
@@ -250,7 +252,10 @@ public final class BrokerClient implements CredentialsFetcher {
             return tokenSource(TokenSource.ofFile(file));
         }
 
-        /** A PEM file with the CA(s) to trust for the broker's TLS certificate. By default, {@code STS_BROKER_CA_FILE}. */
+        /**
+         * A PEM file with the CA(s) to trust for the broker's TLS certificate. By default,
+         * {@code STS_BROKER_CA_FILE}, else the PEM text in {@code STS_BROKER_CA_PEM}.
+         */
         public Builder caFile(Path caFile) {
             this.caFile = Objects.requireNonNull(caFile, "caFile");
             return this;
@@ -412,9 +417,11 @@ public final class BrokerClient implements CredentialsFetcher {
                 return Optional.of(PemTrust.sslContext(caFile));
             }
             String fromEnv = env.apply(CA_FILE_ENV);
-            return fromEnv == null || fromEnv.isBlank()
-                    ? Optional.empty()
-                    : Optional.of(PemTrust.sslContext(Path.of(fromEnv.strip())));
+            if (fromEnv != null && !fromEnv.isBlank()) {
+                return Optional.of(PemTrust.sslContext(Path.of(fromEnv.strip())));
+            }
+            String pem = env.apply(CA_PEM_ENV);
+            return pem == null || pem.isBlank() ? Optional.empty() : Optional.of(PemTrust.sslContextFromPem(pem));
         }
 
         private static Duration positive(Duration value, String name) {

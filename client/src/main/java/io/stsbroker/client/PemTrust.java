@@ -37,7 +37,21 @@ public final class PemTrust {
      * @throws BrokerConfigurationException if the file cannot be read or holds no certificate
      */
     public static SSLContext sslContext(Path pemFile) {
-        List<Certificate> certificates = read(pemFile);
+        return context(read(pemFile), "the CA file " + pemFile);
+    }
+
+    /**
+     * Returns a TLS context trusting the certificates in {@code pem}, PEM text itself (as the
+     * admission webhook injects it in {@code STS_BROKER_CA_PEM}: a file cannot be mounted from
+     * another namespace).
+     *
+     * @throws BrokerConfigurationException if the text holds no certificate
+     */
+    public static SSLContext sslContextFromPem(String pem) {
+        return context(parse(pem, "STS_BROKER_CA_PEM"), "STS_BROKER_CA_PEM");
+    }
+
+    private static SSLContext context(List<Certificate> certificates, String source) {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
@@ -50,7 +64,7 @@ public final class PemTrust {
             context.init(null, trust.getTrustManagers(), null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
-            throw new BrokerConfigurationException("Cannot build a TLS context from the CA file " + pemFile + ": " + e, e);
+            throw new BrokerConfigurationException("Cannot build a TLS context from " + source + ": " + e, e);
         }
     }
 
@@ -63,6 +77,11 @@ public final class PemTrust {
             throw new BrokerConfigurationException("Cannot read the CA file " + pemFile
                     + " (STS_BROKER_CA_FILE): " + e, e);
         }
+        return parse(text, "The CA file " + pemFile);
+    }
+
+    /** {@code source} starts the messages: "The CA file x" or a variable's name. */
+    static List<Certificate> parse(String text, String source) {
         List<Certificate> certificates = new ArrayList<>();
         Matcher matcher = BLOCK.matcher(text);
         try {
@@ -72,11 +91,11 @@ public final class PemTrust {
                 certificates.add(factory.generateCertificate(new ByteArrayInputStream(der)));
             }
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new BrokerConfigurationException("The CA file " + pemFile + " holds a certificate that cannot"
+            throw new BrokerConfigurationException(source + " holds a certificate that cannot"
                     + " be parsed: " + e, e);
         }
         if (certificates.isEmpty()) {
-            throw new BrokerConfigurationException("The CA file " + pemFile + " holds no PEM certificate"
+            throw new BrokerConfigurationException(source + " holds no PEM certificate"
                     + " (-----BEGIN CERTIFICATE-----).");
         }
         return certificates;

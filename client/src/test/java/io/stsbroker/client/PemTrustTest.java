@@ -91,4 +91,30 @@ class PemTrustTest {
 
         assertThatThrownBy(() -> PemTrust.sslContext(empty)).hasMessageContaining("holds no PEM certificate");
     }
+
+    @Test
+    void caPemFromTheEnvironment_letsTlsToTheServerItSignedSucceed() throws Exception {
+        String pem = Files.readString(broker.pem);
+        BrokerClient.Builder builder = client().environment(name -> name.equals("STS_BROKER_CA_PEM") ? pem : null);
+
+        assertThatThrownBy(() -> builder.build().status())
+                .satisfies(e -> assertThat(((BrokerException) e).httpStatus()).isEqualTo(404));
+    }
+
+    @Test
+    void caPemOfAnotherCa_failsTheHandshake() throws Exception {
+        String pem = Files.readString(stranger.pem);
+        BrokerClient.Builder builder = client().environment(name -> name.equals("STS_BROKER_CA_PEM") ? pem : null);
+
+        assertThatThrownBy(() -> builder.build().status()).isInstanceOf(BrokerConfigurationException.class)
+                .hasMessageContaining("TLS handshake");
+    }
+
+    @Test
+    void caPemWithoutCertificates_failsNamingTheVariable() {
+        BrokerClient.Builder builder = client().environment(name -> name.equals("STS_BROKER_CA_PEM") ? "not a pem" : null);
+
+        assertThatThrownBy(builder::build).isInstanceOf(BrokerConfigurationException.class)
+                .hasMessageContaining("STS_BROKER_CA_PEM").hasMessageContaining("holds no PEM certificate");
+    }
 }

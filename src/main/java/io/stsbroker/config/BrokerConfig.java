@@ -449,6 +449,7 @@ public interface BrokerConfig {
          */
         @WithDefault("2s")
         Duration commandTimeout();
+    }
 
     interface Injector {
         /**

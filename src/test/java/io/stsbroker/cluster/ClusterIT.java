@@ -185,20 +185,36 @@ class ClusterIT {
         Semaphore inFlight = new Semaphore(150);
         List<CompletableFuture<Integer>> calls = new ArrayList<>();
         int callers = 1000;
-        for (int i = 0; i < callers; i++) {
-            inFlight.acquire();
-            String caller = "system:serviceaccount:cluster:cold-" + i;
-            calls.add(HTTP.sendAsync(request(all.get(i % 3), TestTokens.rs256(caller)), HttpResponse.BodyHandlers.ofString())
-                    .thenApply(HttpResponse::statusCode).whenComplete((s, t) -> inFlight.release()));
+        String granted;
+        try (RedisServer.Monitor monitor = redis.monitor()) {
+            for (int i = 0; i < callers; i++) {
+                inFlight.acquire();
+                String caller = "system:serviceaccount:cluster:cold-" + i;
+                calls.add(HTTP.sendAsync(request(all.get(i % 3), TestTokens.rs256(caller)), HttpResponse.BodyHandlers.ofString())
+                        .thenApply(HttpResponse::statusCode).whenComplete((st, t) -> inFlight.release()));
+            }
+            calls.forEach(CompletableFuture::join);
+            redis.call("ECHO", "budget-end-marker");
+            await().atMost(Duration.ofSeconds(10)).until(() -> monitor.text().contains("budget-end-marker"));
+            granted = monitor.text();
         }
         List<Integer> statuses = calls.stream().map(CompletableFuture::join).toList();
-        // Refusals are 503 (budget spent, Retry-After); nothing else.
         assertThat(statuses).allMatch(s -> s == 200 || s == 503);
         assertThat(statuses).contains(200);
         List<Long> arrivals = sts.counters().arrivals(x -> x.roleSessionName().contains("cold-")).stream()
                 .map(StsCounters.Arrival::nanoTime).toList();
         // A request that gave up (broker.request-timeout) may still have its call sent later: at least as many arrivals as 200s.
         assertThat(arrivals.size()).isGreaterThanOrEqualTo((int) statuses.stream().filter(s -> s == 200).count());
+        // Where the calls are sent: every token the budget script granted, on Redis's clock (its SET).
+        List<Long> grants = new ArrayList<>();
+        Matcher g = Pattern.compile("(?m)^(\\d+)\\.(\\d{6}) \\[0 lua] \"SET\" \"sts-broker:budget\"").matcher(granted);
+        while (g.find()) {
+            grants.add(Long.parseLong(g.group(1)) * 1_000_000_000L + Long.parseLong(g.group(2)) * 1000L);
+        }
+        int mostGranted = ClusterRedisTest.maxInAnyWindow(grants, TimeUnit.SECONDS.toNanos(1));
+        System.out.printf("ClusterIT budget: %d tokens granted in Redis, at most %d in one second%n", grants.size(), mostGranted);
+        assertThat(grants.size()).isGreaterThanOrEqualTo(arrivals.size());
+        assertThat(mostGranted).isLessThanOrEqualTo(CLUSTER_BUDGET + 1);
         int most = ClusterRedisTest.maxInAnyWindow(arrivals, TimeUnit.SECONDS.toNanos(1));
         System.out.printf("ClusterIT budget: %d callers, %d answered 200, %d calls arrived at the STS, at most %d in"
                 + " one second (budget %d)%n", callers, statuses.stream().filter(s -> s == 200).count(), arrivals.size(),
@@ -212,7 +228,13 @@ class ClusterIT {
                     metric(broker, "broker_cluster_budget_total{result=\"local\"}"),
                     metric(broker, "broker_cluster_redis_errors_total"));
         }
-        assertThat(most).isLessThanOrEqualTo(CLUSTER_BUDGET + 1);
+        // At the STS: a busy event loop can delay a few sends after their token and bunch them (42 in one
+        // second at 40 was seen once on a loaded machine), so the one-second windows there get the
+        // slack the single-node flood test gives them; the total can never run ahead of the budget.
+        assertThat(most).isLessThanOrEqualTo(2 * CLUSTER_BUDGET);
+        double span = (arrivals.stream().mapToLong(Long::longValue).max().orElse(0)
+                - arrivals.stream().mapToLong(Long::longValue).min().orElse(0)) / 1e9;
+        assertThat((double) arrivals.size()).isLessThanOrEqualTo(1 + CLUSTER_BUDGET * (span + 1));
     }
 
     @Test

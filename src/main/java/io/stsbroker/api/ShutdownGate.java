@@ -1,23 +1,21 @@
 package io.stsbroker.api;
 
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
-import io.stsbroker.config.BrokerConfig;
 import io.stsbroker.error.BrokerException;
 import io.stsbroker.error.ErrorCode;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * Refuses requests that arrive once shutdown has begun (SIGTERM): 503 {@code UpstreamUnavailable}
  * with {@code Retry-After: 1} and {@code Connection: close}, so a client retries on another replica
  * instead of waiting on one that is leaving. Requests already in flight are not touched: Quarkus
- * waits for them up to {@code quarkus.shutdown.timeout} before it stops the server.
+ * waits for them up to {@code quarkus.shutdown.timeout} before it stops the server (which
+ * {@code config.BrokerConfigValidator} holds above {@code broker.request-timeout}).
  *
  * <p>Why this exists: Quarkus's own graceful shutdown keeps serving new requests until its server
  * stops (it only adds {@code Connection: close}), and readiness reaches the load balancer late.
@@ -33,14 +31,8 @@ public class ShutdownGate {
     private final ErrorResponses errors;
     private volatile boolean closing;
 
-    ShutdownGate(BrokerConfig config, @ConfigProperty(name = "quarkus.shutdown.timeout") Optional<Duration> shutdownTimeout,
-                 ErrorResponses errors) {
+    ShutdownGate(ErrorResponses errors) {
         this.errors = errors;
-        if (shutdownTimeout.isPresent() && shutdownTimeout.get().compareTo(config.requestTimeout()) <= 0) {
-            // A request waiting on STS may take broker.request-timeout: it would be cut off at exit.
-            throw new IllegalArgumentException("Invalid configuration quarkus.shutdown.timeout=" + shutdownTimeout.get()
-                    + ": must be longer than broker.request-timeout (" + config.requestTimeout() + ")");
-        }
     }
 
     void onShutdownBegun(@Observes ShutdownDelayInitiatedEvent event) {

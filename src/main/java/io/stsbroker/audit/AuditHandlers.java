@@ -54,15 +54,12 @@ public class AuditHandlers {
         handlers.forEach(category::addHandler);
     }
 
+    /**
+     * The rotating file handler; {@code maxSize} (at least 1K) and {@code backups} (at least 1) were
+     * checked at start-up by {@code config.BrokerConfigValidator}. The directory and the file are
+     * checked here, where they are opened.
+     */
     static Handler file(String file, long maxSize, int backups) {
-        if (maxSize < 1024) {
-            throw new IllegalArgumentException("Invalid configuration broker.audit.file-max-size=" + maxSize
-                    + ": must be at least 1K (one audit record must fit)");
-        }
-        if (backups < 1) {
-            throw new IllegalArgumentException("Invalid configuration broker.audit.file-backups=" + backups
-                    + ": must be at least 1 (with none, rotation would drop the records just written)");
-        }
         Path path = Path.of(file).toAbsolutePath();
         Path dir = path.getParent();
         if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {

@@ -15,7 +15,6 @@ import io.vertx.mutiny.redis.client.Redis;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -26,7 +25,7 @@ import java.util.function.Supplier;
  * cross-replica invalidations on Quarkus's Redis client. When off (the default) nothing here touches
  * Redis and the broker is the single-node one.
  *
- * <p>Settings are checked at start-up ({@link ClusterSettings}); Redis itself is not: a replica
+ * <p>Settings are checked at start-up ({@code config.BrokerConfigValidator}); Redis itself is not: a replica
  * that starts while Redis is down starts degraded and joins the cluster at the first successful
  * {@code sync-interval} probe.
  */
@@ -56,8 +55,7 @@ public class ClusterMode implements UpstreamGate {
             SharedCredentials.registerDecryptFailures(meters);
             return;
         }
-        ClusterSettings s = ClusterSettings.of(config.cluster(),
-                ConfigProvider.getConfig().getOptionalValue("quarkus.redis.hosts", String.class), config.requestTimeout());
+        ClusterSettings s = ClusterSettings.of(config.cluster());
         this.vertx = vertx;
         this.commandTimeout = s.commandTimeout();
         this.state = new ClusterState(meters);

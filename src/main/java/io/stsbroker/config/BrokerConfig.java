@@ -388,7 +388,7 @@ public interface BrokerConfig {
     /**
      * Cluster mode (README "Running several replicas"). Redis itself is configured by Quarkus's own
      * {@code quarkus.redis.*} settings (hosts, password or ACL user, TLS). Checked at start-up by
-     * {@code cluster.ClusterSettings}; secrets are never printed.
+     * {@link BrokerConfigValidator}; secrets are never printed.
      */
     interface Cluster {
         /** Share the credential cache, the AssumeRole budget and invalidations through Redis. Default false. */

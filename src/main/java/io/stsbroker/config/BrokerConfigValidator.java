@@ -1,6 +1,11 @@
 package io.stsbroker.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,14 +15,18 @@ import java.util.regex.Pattern;
 /**
  * Every check on the configuration that needs more than a type, in one place:
  * {@link #validate} throws {@link IllegalArgumentException} for the first bad setting, naming the
- * property and its value, and never the value of a secret (API key digests are named, not printed).
- * {@link StartupValidation} runs it before any bean that reads {@code broker.*} is built.
+ * property and its value, and never the value of a secret (API key digests and the cluster's keys
+ * are named, not printed). {@link StartupValidation} runs it before any bean that reads
+ * {@code broker.*} is built. One section per group of the mapping, in the mapping's order.
  *
  * <p><b>Not here</b>, because they need more than the configuration: a role's shape
  * ({@code policy.RoleValidator}, also run on every reload of {@code broker.roles-file}) and the file
  * itself ({@code policy.AccessPolicy}); the JWT keys' content ({@code auth.TrustedKeys}, which reads
  * them); the broker's own
- * Alibaba identity ({@code sts.SigningIdentities}, which reads the environment).
+ * Alibaba identity ({@code sts.SigningIdentities}, which reads the environment); the audit file's
+ * directory and opening it ({@code audit.AuditHandlers}: the message escapes the path with
+ * {@code audit.LogText}, and {@code config} depends on no other package); the injector's CA file's
+ * content ({@code api.admission.InjectorSettings}, which reads it for every review).
  */
 public final class BrokerConfigValidator {
 
@@ -26,8 +35,13 @@ public final class BrokerConfigValidator {
     /** The most {@code broker.auth.issued-at-skew} may be. */
     public static final Duration MAX_ISSUED_AT_SKEW = Duration.ofMinutes(10);
 
+    /** The bounds of {@code broker.injector.max-body-size}, in bytes. */
+    private static final long INJECTOR_MIN_BODY = 16 * 1024;
+    private static final long INJECTOR_MAX_BODY = 64L * 1024 * 1024;
+
     private static final Pattern API_KEY_NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final Pattern LOOPBACK_V4 = Pattern.compile("127\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final String HTTP_PERMISSIONS = "quarkus.http.auth.permission.";
     static final String JWT_KEY_LOCATION = "mp.jwt.verify.publickey.location";
     static final String JWT_KEY = "mp.jwt.verify.publickey";
@@ -44,14 +58,21 @@ public final class BrokerConfigValidator {
      * @param propertyNames  every property name (to find {@code quarkus.http.auth.permission.*})
      * @param configured     a property's value when someone set it, empty when unset or only defaulted
      *                       (SmallRye JWT ships a default issuer that must not count as configured)
+     * @param shutdownTimeout {@code quarkus.shutdown.timeout}, empty when unset (no wait at exit)
+     * @param redisHosts     {@code quarkus.redis.hosts}, required in cluster mode
      */
     public record ServerSettings(long maxHeaderBytes, Duration idleTimeout, boolean securityEvents,
-                                 Iterable<String> propertyNames, Function<String, Optional<String>> configured) {
+                                 Iterable<String> propertyNames, Function<String, Optional<String>> configured,
+                                 Optional<Duration> shutdownTimeout, Optional<String> redisHosts) {
 
-        /** Quarkus's defaults (20K header cap, 30 min idle timeout, security events on) and these properties. */
+        /**
+         * Quarkus's defaults (20K header cap, 30 min idle timeout, security events on, no shutdown
+         * timeout) and these properties ({@code quarkus.redis.hosts} among them when given).
+         */
         public static ServerSettings defaults(Map<String, String> configured) {
             return new ServerSettings(20 * 1024, Duration.ofMinutes(30), true, configured.keySet(),
-                    name -> Optional.ofNullable(configured.get(name)).filter(v -> !v.isBlank()));
+                    name -> Optional.ofNullable(configured.get(name)).filter(v -> !v.isBlank()),
+                    Optional.empty(), Optional.ofNullable(configured.get("quarkus.redis.hosts")));
         }
     }
 
@@ -71,6 +92,10 @@ public final class BrokerConfigValidator {
         sts(config.sts());
         cache(config.cache());
         rateLimit(config.rateLimit(), config.roles());
+        audit(config.audit());
+        usage(config.usage());
+        cluster(config.cluster(), config.requestTimeout(), server.redisHosts());
+        injector(config);
     }
 
     private static void http(BrokerConfig config, ServerSettings server) {
@@ -85,6 +110,11 @@ public final class BrokerConfigValidator {
                     + ": must be positive and below quarkus.http.limits.max-header-size (" + server.maxHeaderBytes()
                     + " bytes), where Vert.x refuses headers without the JSON error body");
         }
+        server.shutdownTimeout().filter(t -> t.compareTo(config.requestTimeout()) <= 0).ifPresent(t -> {
+            // A request waiting on STS may take broker.request-timeout: it would be cut off at exit.
+            throw invalid("quarkus.shutdown.timeout=" + t
+                    + ": must be longer than broker.request-timeout (" + config.requestTimeout() + ")");
+        });
         if (config.http().warmRoute()) {
             firstHttpPermission(server.propertyNames()).ifPresent(name -> {
                 throw invalid(name + ": broker.http.warm-route=true answers"
@@ -169,6 +199,9 @@ public final class BrokerConfigValidator {
     }
 
     private static void sts(BrokerConfig.Sts sts) {
+        if (sts.provider() == BrokerConfig.Provider.alibaba) {
+            endpoint(sts.endpoint());
+        }
         if (sts.maxAttempts() < 1) {
             throw invalid("broker.sts.max-attempts='" + sts.maxAttempts() + "': must be at least 1");
         }
@@ -180,6 +213,53 @@ public final class BrokerConfigValidator {
         }
         if (sts.budgetWait().isNegative()) {
             throw invalid("broker.sts.budget-wait='" + sts.budgetWait() + "': must be zero or positive");
+        }
+    }
+
+    /**
+     * The AssumeRole response carries AccessKeySecret and SecurityToken: plain HTTP only where the
+     * bytes never leave the host. A name other than {@code localhost} is never resolved here.
+     */
+    private static void endpoint(String endpoint) {
+        URI uri;
+        try {
+            uri = new URI(endpoint.trim());
+        } catch (URISyntaxException e) {
+            return; // sts.StsEndpoint refuses it, naming it
+        }
+        if ("http".equalsIgnoreCase(uri.getScheme()) && !loopback(uri.getHost())) {
+            throw invalid("broker.sts.endpoint=" + endpoint + ": plain http is accepted only on the loopback"
+                    + " (127.0.0.0/8, ::1, localhost), as the response carries AccessKeySecret and SecurityToken;"
+                    + " use https");
+        }
+    }
+
+    /** 127.0.0.0/8, ::1 (or its IPv4-mapped form) or localhost, from the URI's host alone. */
+    static boolean loopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        var v4 = LOOPBACK_V4.matcher(h);
+        if (v4.matches()) {
+            for (int i = 1; i <= 3; i++) {
+                if (Integer.parseInt(v4.group(i)) > 255) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (h.indexOf(':') < 0) {
+            return false;
+        }
+        try {
+            // An IPv6 literal: parsed, never looked up.
+            return java.net.InetAddress.getByName(h).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 
@@ -201,6 +281,145 @@ public final class BrokerConfigValidator {
         }
         if (rl.mintsPerCaller() < 1) {
             throw invalid("broker.rate-limit.mints-per-caller='" + rl.mintsPerCaller() + "': must be at least 1");
+        }
+    }
+
+    private static void audit(BrokerConfig.Audit audit) {
+        if (audit.file().isEmpty()) {
+            return;
+        }
+        long maxSize = audit.fileMaxSize().asLongValue();
+        if (maxSize < 1024) {
+            throw invalid("broker.audit.file-max-size=" + maxSize + ": must be at least 1K (one audit record must fit)");
+        }
+        if (audit.fileBackups() < 1) {
+            throw invalid("broker.audit.file-backups=" + audit.fileBackups()
+                    + ": must be at least 1 (with none, rotation would drop the records just written)");
+        }
+    }
+
+    private static void usage(BrokerConfig.Usage usage) {
+        Duration window = usage.window();
+        if (window.toSeconds() % 60 != 0 || window.toMinutes() < 1 || window.toMinutes() > 1440) {
+            throw invalid("broker.usage.window=" + window + ": must be whole minutes from 1m to 24h");
+        }
+        if (usage.maxCallers() < 1) {
+            throw invalid("broker.usage.max-callers=" + usage.maxCallers() + ": must be at least 1");
+        }
+    }
+
+    /** Keys are decoded to be checked; their values are never part of a message. */
+    private static void cluster(BrokerConfig.Cluster c, Duration requestTimeout, Optional<String> redisHosts) {
+        if (!c.enabled()) {
+            return;
+        }
+        if (redisHosts.isEmpty() || redisHosts.get().isBlank()) {
+            throw invalid("quarkus.redis.hosts: required when broker.cluster.enabled=true (for example redis://redis:6379)");
+        }
+        byte[] key = aesKey("broker.cluster.encryption-key", c.encryptionKey());
+        List<byte[]> previous = new ArrayList<>();
+        for (String p : c.previousEncryptionKeys().orElse(List.of())) {
+            byte[] k = aesKey("broker.cluster.previous-encryption-keys", Optional.of(p));
+            if (Arrays.equals(k, key)) {
+                throw invalid("broker.cluster.previous-encryption-keys: holds the current broker.cluster.encryption-key;"
+                        + " list only keys replaced by it");
+            }
+            previous.add(k);
+        }
+        byte[] secret = base64("broker.cluster.key-secret", c.keySecret(), "base64 of at least 32 random bytes");
+        if (secret.length < 32) {
+            throw invalid("broker.cluster.key-secret: decodes to " + secret.length + " bytes, must be at least 32");
+        }
+        if (Arrays.equals(secret, key) || previous.stream().anyMatch(p -> Arrays.equals(p, secret))) {
+            throw invalid("broker.cluster.key-secret: must differ from the encryption keys (it is not rotated with them)");
+        }
+        if (c.keyPrefix().isBlank()) {
+            throw invalid("broker.cluster.key-prefix='': must not be blank");
+        }
+        if (c.maxCallsPerSecond() < 1) {
+            throw invalid("broker.cluster.max-calls-per-second='" + c.maxCallsPerSecond() + "': must be at least 1");
+        }
+        if (c.maxReplicas() < 1) {
+            throw invalid("broker.cluster.max-replicas='" + c.maxReplicas() + "': must be at least 1");
+        }
+        if (c.lockTtl().compareTo(requestTimeout) <= 0) {
+            throw invalid("broker.cluster.lock-ttl='" + c.lockTtl() + "': must exceed broker.request-timeout ("
+                    + requestTimeout + "), or a slow mint loses its lock");
+        }
+        if (!positive(c.syncInterval())) {
+            throw invalid("broker.cluster.sync-interval='" + c.syncInterval() + "': must be positive");
+        }
+        if (!positive(c.commandTimeout())) {
+            throw invalid("broker.cluster.command-timeout='" + c.commandTimeout() + "': must be positive");
+        }
+    }
+
+    private static byte[] aesKey(String property, Optional<String> value) {
+        byte[] k = base64(property, value, "a base64 AES-256 key (32 bytes, e.g. `openssl rand -base64 32`)");
+        if (k.length != 32) {
+            throw invalid(property + ": decodes to " + k.length + " bytes, must be 32 (AES-256)");
+        }
+        return k;
+    }
+
+    private static byte[] base64(String property, Optional<String> value, String expected) {
+        if (value.isEmpty() || value.get().isBlank()) {
+            throw invalid(property + ": required when broker.cluster.enabled=true (" + expected + ")");
+        }
+        try {
+            return Base64.getDecoder().decode(value.get().trim());
+        } catch (IllegalArgumentException e) {
+            // The value is a secret: the message names the property only.
+            throw invalid(property + ": not valid base64 (" + expected + ")");
+        }
+    }
+
+    /** {@code broker.injector.*}, and the injector-only mode's promise: no STS identity and no API keys. */
+    private static void injector(BrokerConfig config) {
+        BrokerConfig.Injector in = config.injector();
+        boolean none = config.sts().provider() == BrokerConfig.Provider.none;
+        if (in.only() && !in.enabled()) {
+            throw invalid("broker.injector.only=true: it requires broker.injector.enabled=true");
+        }
+        if (in.only() && !none) {
+            throw invalid("broker.sts.provider=" + config.sts().provider()
+                    + ": broker.injector.only=true holds no STS identity; set broker.sts.provider=none");
+        }
+        if (none && !in.only()) {
+            throw invalid("broker.sts.provider=none: there is no STS then, which only broker.injector.only=true allows");
+        }
+        if (in.only() && !config.apiKeys().isEmpty()) {
+            // Named by count: the digests are not printed.
+            throw invalid("broker.api-keys (" + config.apiKeys().size() + " name(s)): broker.injector.only=true"
+                    + " holds no API keys; remove them");
+        }
+        if (!in.enabled()) {
+            return;
+        }
+        if (in.maxBodySize() < INJECTOR_MIN_BODY || in.maxBodySize() > INJECTOR_MAX_BODY) {
+            throw invalid("broker.injector.max-body-size=" + in.maxBodySize() + ": must be from "
+                    + INJECTOR_MIN_BODY + " to " + INJECTOR_MAX_BODY + " bytes");
+        }
+        if (in.sidecarPort() < 1024 || in.sidecarPort() > 65535) {
+            throw invalid("broker.injector.sidecar-port=" + in.sidecarPort() + ": must be from 1024 to 65535");
+        }
+        if (in.sidecarImage().filter(s -> !s.isBlank() && s.strip().equals(s)).isEmpty()) {
+            throw invalid("broker.injector.sidecar-image=" + in.sidecarImage().orElse("")
+                    + ": required when broker.injector.enabled=true (the image injected as the sidecar)");
+        }
+        String url = in.brokerUrl().orElse("");
+        if (!httpUrlWithHost(url)) {
+            throw invalid("broker.injector.broker-url=" + url
+                    + ": required when broker.injector.enabled=true, an http(s) URL with a host (what the sidecar calls)");
+        }
+    }
+
+    private static boolean httpUrlWithHost(String url) {
+        try {
+            URI u = new URI(url);
+            return ("https".equals(u.getScheme()) || "http".equals(u.getScheme())) && u.getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
         }
     }
 

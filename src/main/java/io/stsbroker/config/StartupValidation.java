@@ -24,10 +24,12 @@ class StartupValidation {
 
     void validate(@Observes @Priority(0) Router ignored, BrokerConfig broker, Config all,
                   @ConfigProperty(name = "quarkus.http.limits.max-header-size") MemorySize maxHeaderSize,
-                  @ConfigProperty(name = "quarkus.http.idle-timeout") Duration idleTimeout) {
+                  @ConfigProperty(name = "quarkus.http.idle-timeout") Duration idleTimeout,
+                  @ConfigProperty(name = "quarkus.shutdown.timeout") Optional<Duration> shutdownTimeout) {
         boolean securityEvents = all.getOptionalValue("quarkus.security.events.enabled", Boolean.class).orElse(true);
         BrokerConfigValidator.validate(broker, new BrokerConfigValidator.ServerSettings(
-                maxHeaderSize.asLongValue(), idleTimeout, securityEvents, all.getPropertyNames(), name -> configured(all, name)));
+                maxHeaderSize.asLongValue(), idleTimeout, securityEvents, all.getPropertyNames(), name -> configured(all, name),
+                shutdownTimeout, all.getOptionalValue("quarkus.redis.hosts", String.class)));
     }
 
     /** The value someone set; a default shipped by an extension (SmallRye JWT's issuer) does not count. */

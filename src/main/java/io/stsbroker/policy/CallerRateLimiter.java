@@ -69,19 +69,12 @@ public class CallerRateLimiter {
     public CallerRateLimiter(BrokerConfig config, MeterRegistry meters, TimeMeter time) {
         this.time = time;
         BrokerConfig.RateLimit rl = config.rateLimit();
-        this.perCaller = positive("broker.rate-limit.per-caller", rl.perCaller());
-        Map<String, Integer> callers = new HashMap<>();
-        rl.callers().forEach((identity, limit) ->
-                callers.put(identity, positive("broker.rate-limit.callers.\"" + identity + "\"", limit)));
-        this.callerLimits = Map.copyOf(callers);
+        // Every limit is at least 1, as config.BrokerConfigValidator checked at start-up.
+        this.perCaller = rl.perCaller();
+        this.callerLimits = Map.copyOf(rl.callers());
         Map<String, Integer> roles = new HashMap<>();
-        config.roles().forEach((name, role) -> role.rateLimit().ifPresent(limit ->
-                roles.put(name, positive("broker.roles." + name + ".rate-limit", limit))));
+        config.roles().forEach((name, role) -> role.rateLimit().ifPresent(limit -> roles.put(name, limit)));
         this.roleLimits = Map.copyOf(roles);
-        if (rl.maxCallers() < 1) {
-            throw new IllegalArgumentException("Invalid configuration broker.rate-limit.max-callers='"
-                    + rl.maxCallers() + "': must be at least 1");
-        }
         // Maintenance on the calling thread (as for every cache read per request): handing it to the
         // common pool wakes a thread every few dozen reads, which costs more than the work itself.
         this.callerBuckets = Caffeine.newBuilder().executor(Runnable::run).ticker(time::currentTimeNanos)
@@ -142,14 +135,6 @@ public class CallerRateLimiter {
                 .withCustomTimePrecision(time)
                 .withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED)
                 .build();
-    }
-
-    private static int positive(String property, Integer value) {
-        if (value == null || value < 1) {
-            throw new IllegalArgumentException("Invalid configuration " + property + "='" + value
-                    + "': must be a whole number of requests per second, at least 1");
-        }
-        return value;
     }
 
     private record RoleKey(String identity, String role) {

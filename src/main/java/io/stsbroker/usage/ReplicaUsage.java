@@ -44,15 +44,8 @@ public class ReplicaUsage implements UsageLedger {
         this(clock, config.usage().window(), config.usage().maxCallers());
     }
 
+    /** {@code window}: whole minutes from 1m to 24h; {@code maxCallers} at least 1 (checked at start-up). */
     ReplicaUsage(Clock clock, Duration window, int maxCallers) {
-        if (window.toSeconds() % 60 != 0 || window.toMinutes() < 1 || window.toMinutes() > 1440) {
-            throw new IllegalArgumentException("Invalid configuration broker.usage.window=" + window
-                    + ": must be whole minutes from 1m to 24h");
-        }
-        if (maxCallers < 1) {
-            throw new IllegalArgumentException("Invalid configuration broker.usage.max-callers=" + maxCallers
-                    + ": must be at least 1");
-        }
         this.clock = clock;
         this.minutes = (int) window.toMinutes();
         this.maxCallers = maxCallers;

@@ -101,14 +101,6 @@ final class UpstreamBudget {
      */
     UpstreamBudget(int callsPerSecond, Duration maxWait, ScheduledExecutorService scheduler, TimeMeter time,
                    MeterRegistry meters, IntSupplier inFlight, int maxInFlight) {
-        if (callsPerSecond < 1) {
-            throw new IllegalArgumentException("Invalid configuration broker.sts.max-calls-per-second='"
-                    + callsPerSecond + "': must be at least 1");
-        }
-        if (maxWait == null || maxWait.isNegative()) {
-            throw new IllegalArgumentException("Invalid configuration broker.sts.budget-wait='" + maxWait
-                    + "': must be zero or positive");
-        }
         this.callsPerSecond = callsPerSecond;
         this.maxWaitNanos = maxWait.toNanos();
         this.nanosPerToken = TimeUnit.SECONDS.toNanos(1) / callsPerSecond;

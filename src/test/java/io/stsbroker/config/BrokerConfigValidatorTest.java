@@ -2,8 +2,11 @@ package io.stsbroker.config;
 
 import io.stsbroker.testing.TestConfigs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +29,28 @@ class BrokerConfigValidatorTest {
     }
 
     private static BrokerConfigValidator.ServerSettings server(long maxHeaderBytes, Duration idle, boolean events, String... names) {
-        return new BrokerConfigValidator.ServerSettings(maxHeaderBytes, idle, events, List.of(names), name -> Optional.empty());
+        return new BrokerConfigValidator.ServerSettings(maxHeaderBytes, idle, events, List.of(names), name -> Optional.empty(),
+                Optional.empty(), Optional.empty());
+    }
+
+    /** Quarkus's defaults with this {@code quarkus.shutdown.timeout}. */
+    private static BrokerConfigValidator.ServerSettings shutdownTimeout(Duration timeout) {
+        return new BrokerConfigValidator.ServerSettings(20 * 1024, Duration.ofMinutes(30), true, List.of(),
+                name -> Optional.empty(), Optional.of(timeout), Optional.empty());
+    }
+
+    /** The message validation stops with, or null when the configuration is valid. */
+    private static String problem(BrokerConfig config) {
+        return problem(config, SERVER);
+    }
+
+    private static String problem(BrokerConfig config, BrokerConfigValidator.ServerSettings server) {
+        try {
+            BrokerConfigValidator.validate(config, server);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     /** Quarkus's defaults and these properties (name/value pairs) set outside {@code broker.*}. */
@@ -153,6 +177,28 @@ class BrokerConfigValidatorTest {
                 .hasMessageContaining("broker.rate-limit.max-callers");
     }
 
+    /** Moved from policy.CallerRateLimiterTest, whose constructor no longer repeats these checks. */
+    @Test
+    void badLimitsStopStartUpNamingTheProperty() {
+        assertThat(problem(TestConfigs.broker("broker.rate-limit.per-caller", "0")))
+                .contains("broker.rate-limit.per-caller").contains("'0'");
+        assertThat(problem(TestConfigs.broker("broker.rate-limit.callers.\"apikey:x\"", "-1")))
+                .contains("broker.rate-limit.callers.\"apikey:x\"");
+        assertThat(problem(TestConfigs.broker("broker.roles.r.arn", "acs:ram::1:role/r", "broker.roles.r.rate-limit", "0")))
+                .contains("broker.roles.r.rate-limit");
+        assertThat(problem(TestConfigs.broker("broker.rate-limit.max-callers", "0"))).contains("broker.rate-limit.max-callers");
+    }
+
+    /** Moved from vending.UpstreamBudgetTest, whose constructor no longer repeats these checks. */
+    @Test
+    void invalidBudgetSettingsNameTheProperty() {
+        assertThat(problem(TestConfigs.broker("broker.sts.max-calls-per-second", "0")))
+                .contains("broker.sts.max-calls-per-second").contains("'0'");
+        assertThat(problem(TestConfigs.broker("broker.sts.budget-wait", "-1s")))
+                .contains("broker.sts.budget-wait");
+        assertThat(problem(TestConfigs.broker("broker.sts.max-calls-per-second", "1", "broker.sts.budget-wait", "0s"))).isNull();
+    }
+
     @Test
     void aJwtKeyWithoutIssuerOrAudiencesStopsStartUpNamingTheMissingOne() {
         BrokerConfig config = TestConfigs.broker();
@@ -173,5 +219,215 @@ class BrokerConfigValidatorTest {
                 .hasMessageContaining("mp.jwt.verify.clock.skew=30").hasMessageContaining("broker.auth.expiry-skew");
         assertThatThrownBy(() -> BrokerConfigValidator.validate(TestConfigs.broker(), with("smallrye.jwt.expiration.grace", "5")))
                 .hasMessageContaining("smallrye.jwt.expiration.grace=5");
+    }
+
+    @Test
+    void aShutdownTimeoutNotAboveTheRequestTimeoutStopsStartUpNamingBothProperties() {
+        assertThatThrownBy(() -> BrokerConfigValidator.validate(TestConfigs.broker(), shutdownTimeout(Duration.ofSeconds(8))))
+                .hasMessageContaining("quarkus.shutdown.timeout=PT8S")
+                .hasMessageContaining("broker.request-timeout (PT8S)");
+        assertThatCode(() -> BrokerConfigValidator.validate(TestConfigs.broker(), shutdownTimeout(Duration.ofSeconds(10))))
+                .doesNotThrowAnyException();
+    }
+
+    // --- broker.sts.endpoint (moved checks of UpstreamBudget are in invalidUpstreamSettingsNameTheProperty) ---
+
+    @Test
+    void plainHttpStsEndpointOffTheLoopbackIsRefusedNamingIt() {
+        assertThatThrownBy(() -> validate("broker.sts.provider", "alibaba", "broker.sts.endpoint", "http://sts.aliyuncs.com"))
+                .hasMessageContaining("broker.sts.endpoint=http://sts.aliyuncs.com").hasMessageContaining("loopback");
+        assertThatThrownBy(() -> validate("broker.sts.provider", "alibaba", "broker.sts.endpoint", "http://10.0.0.7:8090"))
+                .hasMessageContaining("broker.sts.endpoint=http://10.0.0.7:8090");
+        assertThatThrownBy(() -> validate("broker.sts.provider", "alibaba", "broker.sts.endpoint", "http://128.0.0.1"))
+                .hasMessageContaining("broker.sts.endpoint=http://128.0.0.1");
+        assertThatThrownBy(() -> validate("broker.sts.provider", "alibaba", "broker.sts.endpoint", "http://127.0.0.1.example.com"))
+                .hasMessageContaining("broker.sts.endpoint=http://127.0.0.1.example.com");
+    }
+
+    @Test
+    void plainHttpStsEndpointOnTheLoopbackOrHttpsAnywhereIsAccepted() {
+        for (String endpoint : List.of("http://127.0.0.1:8090", "http://127.3.4.5", "http://localhost:9000", "http://[::1]:8090",
+                "https://sts.aliyuncs.com", "https://10.0.0.7:8443")) {
+            assertThatCode(() -> validate("broker.sts.provider", "alibaba", "broker.sts.endpoint", endpoint))
+                    .as(endpoint).doesNotThrowAnyException();
+        }
+        // The embedded STS does not use the endpoint.
+        assertThatCode(() -> validate("broker.sts.provider", "embedded", "broker.sts.endpoint", "http://sts.aliyuncs.com"))
+                .doesNotThrowAnyException();
+    }
+
+    // --- broker.audit (moved from audit.AuditHandlersTest) ---
+
+    @Test
+    void noBackupsAreRefusedNamingTheProperty(@TempDir Path dir) {
+        assertThatThrownBy(() -> validate("broker.audit.file", dir.resolve("audit.log").toString(), "broker.audit.file-backups", "0"))
+                .hasMessageContaining("broker.audit.file-backups=0");
+    }
+
+    @Test
+    void aSizeBelowOneRecordIsRefusedNamingTheProperty(@TempDir Path dir) {
+        assertThatThrownBy(() -> validate("broker.audit.file", dir.resolve("audit.log").toString(), "broker.audit.file-max-size", "100"))
+                .hasMessageContaining("broker.audit.file-max-size=100");
+    }
+
+    // --- broker.usage (moved from usage.ReplicaUsageTest) ---
+
+    @Test
+    void badUsageSettingsAreRefusedNamingTheProperty() {
+        assertThatThrownBy(() -> validate("broker.usage.window", "90s"))
+                .hasMessageContaining("broker.usage.window=PT1M30S");
+        assertThatThrownBy(() -> validate("broker.usage.window", "25h"))
+                .hasMessageContaining("broker.usage.window=PT25H");
+        assertThatThrownBy(() -> validate("broker.usage.max-callers", "0"))
+                .hasMessageContaining("broker.usage.max-callers=0");
+    }
+
+    // --- broker.cluster (moved from cluster.ClusterSettingsTest) ---
+
+    private static final String KEY = Base64.getEncoder().encodeToString(random(32));
+    private static final String SECRET = Base64.getEncoder().encodeToString(random(32));
+    private static final BrokerConfigValidator.ServerSettings REDIS = with("quarkus.redis.hosts", "redis://127.0.0.1:6379");
+
+    private static byte[] random(int n) {
+        byte[] b = new byte[n];
+        new java.security.SecureRandom().nextBytes(b);
+        return b;
+    }
+
+    private static BrokerConfig cluster(String... props) {
+        String[] all = new String[props.length + 6];
+        all[0] = "broker.cluster.enabled";
+        all[1] = "true";
+        all[2] = "broker.cluster.encryption-key";
+        all[3] = KEY;
+        all[4] = "broker.cluster.key-secret";
+        all[5] = SECRET;
+        System.arraycopy(props, 0, all, 6, props.length);
+        return TestConfigs.broker(all);
+    }
+
+    private static void validateCluster(BrokerConfig config) {
+        BrokerConfigValidator.validate(config, REDIS);
+    }
+
+    @Test
+    void validClusterSettingsAreAccepted() {
+        assertThatCode(() -> validateCluster(cluster())).doesNotThrowAnyException();
+    }
+
+    @Test
+    void missingRedisHostsStopsStartUpNamingTheSetting() {
+        assertThatThrownBy(() -> BrokerConfigValidator.validate(cluster(), SERVER))
+                .hasMessageContaining("quarkus.redis.hosts");
+    }
+
+    @Test
+    void missingEncryptionKeyStopsStartUpNamingTheSetting() {
+        BrokerConfig c = TestConfigs.broker("broker.cluster.enabled", "true", "broker.cluster.key-secret", SECRET);
+        assertThatThrownBy(() -> validateCluster(c))
+                .hasMessageContaining("broker.cluster.encryption-key");
+    }
+
+    @Test
+    void shortEncryptionKeyIsRefusedWithoutPrintingIt() {
+        String shortKey = Base64.getEncoder().encodeToString(random(16));
+        assertThatThrownBy(() -> validateCluster(cluster("broker.cluster.encryption-key", shortKey)))
+                .hasMessageContaining("broker.cluster.encryption-key").hasMessageContaining("16 bytes")
+                .message().doesNotContain(shortKey);
+    }
+
+    @Test
+    void keySecretThatIsNotBase64IsRefusedWithoutPrintingIt() {
+        assertThatThrownBy(() -> validateCluster(cluster("broker.cluster.key-secret", "hunter2!!not-base64")))
+                .hasMessageContaining("broker.cluster.key-secret").message().doesNotContain("hunter2");
+    }
+
+    @Test
+    void keySecretEqualToTheEncryptionKeyIsContradictory() {
+        assertThatThrownBy(() -> validateCluster(cluster("broker.cluster.key-secret", KEY)))
+                .hasMessageContaining("broker.cluster.key-secret").message().doesNotContain(KEY);
+    }
+
+    @Test
+    void currentKeyListedAsPreviousIsContradictory() {
+        assertThatThrownBy(() -> validateCluster(cluster("broker.cluster.previous-encryption-keys", KEY)))
+                .hasMessageContaining("broker.cluster.previous-encryption-keys").message().doesNotContain(KEY);
+    }
+
+    @Test
+    void lockShorterThanTheRequestTimeoutIsRefused() {
+        assertThatThrownBy(() -> validateCluster(cluster("broker.cluster.lock-ttl", "5s")))
+                .hasMessageContaining("broker.cluster.lock-ttl='PT5S'");
+    }
+
+    @Test
+    void budgetAndReplicasMustBePositive() {
+        assertThatThrownBy(() -> validateCluster(cluster("broker.cluster.max-calls-per-second", "0")))
+                .hasMessageContaining("broker.cluster.max-calls-per-second='0'");
+        assertThatThrownBy(() -> validateCluster(cluster("broker.cluster.max-replicas", "0")))
+                .hasMessageContaining("broker.cluster.max-replicas='0'");
+    }
+
+    // --- broker.injector (moved from api.admission.InjectorSettingsTest) ---
+
+    private static final String[] INJECTOR_ENABLED = {"broker.injector.enabled", "true",
+            "broker.injector.broker-url", "https://sts-broker.sts-broker.svc",
+            "broker.injector.sidecar-image", "registry.example/sidecar:1"};
+
+    private static BrokerConfig injector(String... more) {
+        String[] all = new String[INJECTOR_ENABLED.length + more.length];
+        System.arraycopy(INJECTOR_ENABLED, 0, all, 0, INJECTOR_ENABLED.length);
+        System.arraycopy(more, 0, all, INJECTOR_ENABLED.length, more.length);
+        return TestConfigs.broker(all);
+    }
+
+    @Test
+    void injectorDefaultsNeedNothing() {
+        assertThat(problem(TestConfigs.broker())).isNull();
+        assertThat(TestConfigs.broker().injector().enabled()).isFalse();
+        assertThat(TestConfigs.broker().injector().only()).isFalse();
+    }
+
+    @Test
+    void injectorOnlyWithProviderNoneAndNoApiKeysIsAccepted() {
+        assertThat(problem(injector("broker.injector.only", "true", "broker.sts.provider", "none"))).isNull();
+    }
+
+    @Test
+    void injectorOnlyWithAnStsProviderIsRefusedNamingIt() {
+        assertThat(problem(injector("broker.injector.only", "true", "broker.sts.provider", "alibaba")))
+                .contains("broker.sts.provider=alibaba").contains("broker.sts.provider=none");
+    }
+
+    @Test
+    void providerNoneWithoutInjectorOnlyIsRefused() {
+        assertThat(problem(TestConfigs.broker("broker.sts.provider", "none")))
+                .contains("broker.sts.provider=none").contains("broker.injector.only=true");
+    }
+
+    @Test
+    void injectorOnlyWithApiKeysIsRefusedWithoutPrintingThem() {
+        String digest = "9".repeat(64);
+        String problem = problem(injector("broker.injector.only", "true", "broker.sts.provider", "none",
+                "broker.api-keys.ci", digest));
+
+        assertThat(problem).contains("broker.api-keys").contains("1 name(s)").doesNotContain(digest);
+    }
+
+    @Test
+    void injectorOnlyWithoutEnabledIsRefused() {
+        assertThat(problem(TestConfigs.broker("broker.injector.only", "true", "broker.sts.provider", "none")))
+                .contains("broker.injector.only=true").contains("broker.injector.enabled=true");
+    }
+
+    @Test
+    void injectorEnabledWithoutBrokerUrlOrImageOrWithBadValuesIsRefusedNamingTheProperty() {
+        assertThat(problem(TestConfigs.broker("broker.injector.enabled", "true",
+                "broker.injector.sidecar-image", "i:1"))).contains("broker.injector.broker-url=");
+        assertThat(problem(TestConfigs.broker("broker.injector.enabled", "true",
+                "broker.injector.broker-url", "https://b"))).contains("broker.injector.sidecar-image=");
+        assertThat(problem(injector("broker.injector.broker-url", "ftp://b"))).contains("broker.injector.broker-url=ftp://b");
+        assertThat(problem(injector("broker.injector.sidecar-port", "80"))).contains("broker.injector.sidecar-port=80");
+        assertThat(problem(injector("broker.injector.max-body-size", "1024"))).contains("broker.injector.max-body-size=1024");
     }
 }

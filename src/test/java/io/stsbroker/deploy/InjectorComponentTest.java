@@ -14,8 +14,8 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.stsbroker.api.admission.AdmissionRoute;
-import io.stsbroker.api.admission.InjectorSettings;
 import io.stsbroker.config.BrokerConfig;
+import io.stsbroker.config.BrokerConfigValidator;
 import io.stsbroker.injection.OptIn;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 /**
  * k8s/components/injector as rendered into k8s/overlays/prod-injector: the injector is its own
@@ -79,7 +80,8 @@ class InjectorComponentTest {
         assertThat(env).containsEntry("BROKER_STS_PROVIDER", "none").containsEntry("BROKER_INJECTOR_ONLY", "true")
                 .containsEntry("BROKER_INJECTOR_ENABLED", "true");
         assertThat(config.injector().only()).isTrue();
-        assertThat(InjectorSettings.problem(config)).isNull();
+        assertThatCode(() -> BrokerConfigValidator.validate(config, BrokerConfigValidator.ServerSettings.defaults(Map.of())))
+                .doesNotThrowAnyException();
         assertThat(config.injector().excludedNamespaces().orElseThrow()).contains("sts-broker");
         assertThat(KustomizeRenderTest.pinnedByDigest(config.injector().sidecarImage().orElseThrow())).isTrue();
     }

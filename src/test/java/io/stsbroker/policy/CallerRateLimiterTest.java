@@ -153,17 +153,6 @@ class CallerRateLimiterTest {
     }
 
     @Test
-    void badLimitsStopStartUpNamingTheProperty() {
-        assertThat(catchThrowable(() -> limiter(0, Map.of(), 10)))
-                .hasMessageContaining("broker.rate-limit.per-caller").hasMessageContaining("'0'");
-        assertThat(catchThrowable(() -> limiter(10, Map.of("apikey:x", -1), 10)))
-                .hasMessageContaining("broker.rate-limit.callers.\"apikey:x\"");
-        assertThat(catchThrowable(() -> new CallerRateLimiter(config(10, Map.of(), 10, Map.of("r", 0)),
-                new SimpleMeterRegistry(), TIME))).hasMessageContaining("broker.roles.r.rate-limit");
-        assertThat(catchThrowable(() -> limiter(10, Map.of(), 0))).hasMessageContaining("broker.rate-limit.max-callers");
-    }
-
-    @Test
     void memoryStaysBoundedWhateverTheNumberOfIdentities() {
         CallerRateLimiter l = limiter(100, Map.of(), 1_000);
         for (int i = 0; i < 50_000; i++) {

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Counts per caller over a rolling window of minute buckets, within a bounded number of identities. */
 class ReplicaUsageTest {
@@ -65,15 +64,5 @@ class ReplicaUsageTest {
         usage.count(null, UsageKind.THROTTLED);
         usage.onAudit(AuditEvent.of(AuditEvent.Type.ROLES_RELOAD, "Success").build());
         assertThat(usage.report().callers()).isEmpty();
-    }
-
-    @Test
-    void badSettingsAreRefusedNamingTheProperty() {
-        assertThatThrownBy(() -> new ReplicaUsage(clock, Duration.ofSeconds(90), 10))
-                .hasMessageContaining("broker.usage.window=PT1M30S");
-        assertThatThrownBy(() -> new ReplicaUsage(clock, Duration.ofHours(25), 10))
-                .hasMessageContaining("broker.usage.window=PT25H");
-        assertThatThrownBy(() -> new ReplicaUsage(clock, Duration.ofMinutes(60), 0))
-                .hasMessageContaining("broker.usage.max-callers=0");
     }
 }

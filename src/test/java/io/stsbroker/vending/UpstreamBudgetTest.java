@@ -270,13 +270,4 @@ class UpstreamBudgetTest {
         time.advance(Duration.ofMillis(1));
         assertThat(call).isCompletedExceptionally();
     }
-
-    @Test
-    void invalidSettingsNameTheProperty() {
-        assertThat(catchThrowable(() -> budget(0, Duration.ZERO)))
-                .hasMessageContaining("broker.sts.max-calls-per-second").hasMessageContaining("'0'");
-        assertThat(catchThrowable(() -> budget(5, Duration.ofSeconds(-1))))
-                .hasMessageContaining("broker.sts.budget-wait");
-        assertThat(budget(1, Duration.ZERO).callsPerSecond()).isEqualTo(1);
-    }
 }

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * {@link #validate} throws {@link IllegalArgumentException} for the first bad setting, naming the
  * property and its value, and never the value of a secret (API key digests and the cluster's keys
  * are named, not printed). {@link StartupValidation} runs it before any bean that reads
- * {@code broker.*} is built. One section per group of the mapping, in the mapping's order.
+ * {@code broker.*} is built. One private method per group of the mapping; the class is longer than
+ * most on purpose, as every rule is meant to be found here, next to its neighbours.
  *
  * <p><b>Not here</b>, because they need more than the configuration: a role's shape
  * ({@code policy.RoleValidator}, also run on every reload of {@code broker.roles-file}) and the file

@@ -74,6 +74,8 @@ class InjectorComponentTest {
         Map<String, String> env = env(injector());
         BrokerConfig config = new SmallRyeConfigBuilder().withMapping(BrokerConfig.class)
                 .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withConverter(io.quarkus.runtime.configuration.MemorySize.class, 200,
+                        new io.quarkus.runtime.configuration.MemorySizeConverter())
                 .withSources(new EnvConfigSource(env, 300)).build().getConfigMapping(BrokerConfig.class);
 
         assertThat(injector().getImage()).isEqualTo(broker.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());

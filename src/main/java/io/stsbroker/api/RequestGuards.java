@@ -25,14 +25,16 @@ class RequestGuards {
     private final RequestLimits limits;
     private final TlsGuard tls;
     private final ErrorResponses errors;
+    private final ShutdownGate shutdown;
 
-    RequestGuards(BrokerConfig config, ErrorResponses errors,
+    RequestGuards(BrokerConfig config, ErrorResponses errors, ShutdownGate shutdown,
                   @ConfigProperty(name = "quarkus.http.limits.max-body-size") Optional<MemorySize> maxBodySize) {
         this.limits = new RequestLimits(config.http().maxHeaderSize(),
                 maxBodySize.map(MemorySize::asLongValue).orElse(Long.MAX_VALUE),
                 io.stsbroker.api.admission.AdmissionRoute.ownBodyLimitPaths(config.injector().enabled()));
         this.tls = new TlsGuard(config.http().requireTls());
         this.errors = errors;
+        this.shutdown = shutdown;
     }
 
     void install(@Observes Router router) {
@@ -41,6 +43,9 @@ class RequestGuards {
 
     private void handle(RoutingContext ctx) {
         RequestIds.assign(ctx);
+        if (shutdown.refused(ctx)) {
+            return;
+        }
         if (limits.headersTooLarge(ctx)) {
             RequestLimits.closeAfter(ctx);
             errors.write(ctx, ErrorCode.HEADER_TOO_LARGE);

@@ -12,13 +12,10 @@ public final class RouteOrder {
     public static final int REQUEST_GUARDS = Integer.MIN_VALUE;
 
     /**
-     * {@link ShutdownGate}: with the guards; it refuses every request once shutdown has begun, so
-     * which of the two answers first does not matter.
+     * {@link UsageTap}: after the warm route, which counts what it answers itself, so a warm request
+     * never pays for the tap's end handler.
      */
-    public static final int SHUTDOWN_GATE = Integer.MIN_VALUE;
-
-    /** {@link UsageTap}: with the guards; it only registers an end handler on credential requests. */
-    public static final int USAGE_TAP = Integer.MIN_VALUE;
+    public static final int USAGE_TAP = Integer.MIN_VALUE + 2;
 
     /**
      * The admission webhook and the injector-only filter ({@code api.admission}): with the guards,

@@ -4,7 +4,7 @@ import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.stsbroker.error.BrokerException;
 import io.stsbroker.error.ErrorCode;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
@@ -39,16 +39,19 @@ public class ShutdownGate {
         closing = true;
     }
 
-    void install(@Observes Router router) {
-        router.route().order(RouteOrder.SHUTDOWN_GATE).handler(ctx -> {
-            if (!closing) {
-                ctx.next();
-                return;
-            }
-            if (ctx.request().version() != HttpVersion.HTTP_2) {
-                ctx.response().putHeader("Connection", "close");
-            }
-            errors.write(ctx, new BrokerException(ErrorCode.UPSTREAM_UNAVAILABLE, MESSAGE, null, RETRY_AFTER, null));
-        });
+    /**
+     * Answers the request with the refusal once shutdown has begun and returns true; otherwise does
+     * nothing and returns false. Called first by {@link RequestGuards}, so it costs a volatile read
+     * per request rather than a route of its own.
+     */
+    boolean refused(RoutingContext ctx) {
+        if (!closing) {
+            return false;
+        }
+        if (ctx.request().version() != HttpVersion.HTTP_2) {
+            ctx.response().putHeader("Connection", "close");
+        }
+        errors.write(ctx, new BrokerException(ErrorCode.UPSTREAM_UNAVAILABLE, MESSAGE, null, RETRY_AFTER, null));
+        return true;
     }
 }

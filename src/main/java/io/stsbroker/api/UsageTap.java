@@ -11,17 +11,15 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 /**
- * Feeds {@link UsageLedger} from the credential endpoints' responses, whichever path answered: when
- * a response to {@code /v1/credentials...} ends, its status (200 served, 429 throttled, 403
- * forbidden) is counted for the caller that authentication proved (the full path's security
- * identity, or the caller the warm route found and left under {@link #CALLER}). Requests refused
- * before a caller is known (401, or 429 for an address over its failure limit) are not a caller's.
+ * Feeds {@link UsageLedger} from the credential endpoints' answers: 200 counts as served, 429 as
+ * throttled, 403 as forbidden, for the caller authentication proved. The warm route reports what it
+ * answers through {@link #count}; every other credential response is counted by an end handler this
+ * route adds after the warm route, from the request's security identity. Requests refused before a
+ * caller is known (401, or 429 for an address over its failure limit) are not a caller's.
  */
 @Singleton
 public class UsageTap {
 
-    /** Where the warm route leaves the caller identity it answered for (the full path has the security identity). */
-    public static final String CALLER = "broker.usage.caller";
     private static final String PATH = "/v1/credentials";
 
     private final UsageLedger ledger;
@@ -32,28 +30,25 @@ public class UsageTap {
 
     void install(@Observes Router router) {
         router.route(PATH + "*").order(RouteOrder.USAGE_TAP).handler(ctx -> {
-            ctx.addEndHandler(done -> count(ctx));
+            ctx.addEndHandler(done -> count(callerOf(ctx), ctx.response().getStatusCode()));
             ctx.next();
         });
     }
 
-    private void count(RoutingContext ctx) {
-        UsageKind kind = switch (ctx.response().getStatusCode()) {
+    /** Counts one credential response with this status for {@code caller} (null: nobody's, not counted). */
+    void count(String caller, int status) {
+        UsageKind kind = switch (status) {
             case 200 -> UsageKind.SERVED;
             case 429 -> UsageKind.THROTTLED;
             case 403 -> UsageKind.FORBIDDEN;
             default -> null;
         };
-        if (kind != null) {
-            ledger.count(callerOf(ctx), kind);
+        if (kind != null && caller != null) {
+            ledger.count(caller, kind);
         }
     }
 
     private static String callerOf(RoutingContext ctx) {
-        String warm = ctx.get(CALLER);
-        if (warm != null) {
-            return warm;
-        }
         if (ctx.user() instanceof QuarkusHttpUser user) {
             SecurityIdentity identity = user.getSecurityIdentity();
             Caller caller = identity == null ? null : identity.getAttribute(Caller.ATTRIBUTE);

@@ -15,7 +15,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 
@@ -46,13 +45,16 @@ public class WarmCredentialsRoute {
     private final boolean enabled;
     private final TokenChecker tokens;
     private final CredentialRequests requests;
-    @Inject
-    ErrorResponses errors;
+    private final ErrorResponses errors;
+    private final UsageTap usage;
 
-    WarmCredentialsRoute(BrokerConfig config, TokenChecker tokens, CredentialRequests requests) {
+    WarmCredentialsRoute(BrokerConfig config, TokenChecker tokens, CredentialRequests requests, ErrorResponses errors,
+                         UsageTap usage) {
         this.enabled = config.http().warmRoute(); // with an HTTP permission policy start-up stops (config.BrokerConfigValidator)
         this.tokens = tokens;
         this.requests = requests;
+        this.errors = errors;
+        this.usage = usage;
     }
 
     void install(@Observes Router router) {
@@ -74,6 +76,7 @@ public class WarmCredentialsRoute {
         try {
             v = caller == null ? null : requests.tryWarm(caller, roleName, RequestIds.of(ctx));
         } catch (BrokerException e) {
+            usage.count(caller.identity(), e.code().status());
             errors.write(ctx, e);
             return;
         }
@@ -81,7 +84,7 @@ public class WarmCredentialsRoute {
             ctx.next();
             return;
         }
-        ctx.put(UsageTap.CALLER, caller.identity());
+        usage.count(caller.identity(), 200);
         HttpServerResponse response = ctx.response();
         response.putHeader(HttpHeaders.CONTENT_TYPE, JSON);
         response.putHeader(CACHE_CONTROL, NO_STORE);

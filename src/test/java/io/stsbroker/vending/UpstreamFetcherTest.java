@@ -299,16 +299,4 @@ class UpstreamFetcherTest {
         assertThat(meters.get("broker.upstream.fetches").gauge().value()).isZero();
         assertThat(calls).hasValue(2);
     }
-
-    @Test
-    void invalidSettingsNameTheProperty() {
-        UpstreamBudget budget = new UpstreamBudget(10, Duration.ZERO, time, time, new SimpleMeterRegistry());
-        ScriptedSts sts = sts(n -> Uni.createFrom().item(CREDS));
-        assertThat(catchThrowable(() -> fetcher(sts, budget, 0, Duration.ofMillis(5), Duration.ofSeconds(1))))
-                .hasMessageContaining("broker.sts.max-attempts").hasMessageContaining("'0'");
-        assertThat(catchThrowable(() -> fetcher(sts, budget, 2, Duration.ZERO, Duration.ofSeconds(1))))
-                .hasMessageContaining("broker.sts.retry-backoff");
-        assertThat(catchThrowable(() -> fetcher(sts, budget, 2, Duration.ofMillis(-1), Duration.ofSeconds(1))))
-                .hasMessageContaining("broker.sts.retry-backoff");
-    }
 }

@@ -38,6 +38,8 @@ public class ReplicaUsage implements UsageLedger {
     private final int minutes;
     private final int maxCallers;
     private final Cache<String, Buckets> callers;
+    /** Built once: {@link #count} runs on every credential response, the warm ones included. */
+    private final java.util.function.Function<String, Buckets> newBuckets;
 
     @Inject
     ReplicaUsage(BrokerConfig config, Clock clock) {
@@ -50,6 +52,7 @@ public class ReplicaUsage implements UsageLedger {
         this.minutes = (int) window.toMinutes();
         this.maxCallers = maxCallers;
         this.callers = Caffeine.newBuilder().maximumSize(maxCallers).build();
+        this.newBuckets = k -> new Buckets(this.minutes);
     }
 
     @Override
@@ -58,7 +61,7 @@ public class ReplicaUsage implements UsageLedger {
             return;
         }
         long minute = minuteNow();
-        callers.get(caller, k -> new Buckets(minutes)).add(minute, kind);
+        callers.get(caller, newBuckets).add(minute, kind);
     }
 
     /** AssumeRole calls, from the audit records of mints (the caller's own and background refreshes). */

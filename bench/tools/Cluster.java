@@ -96,14 +96,14 @@ public final class Cluster {
 
         Log.info("cluster: %,d cold callers over %d replicas, %d in flight", n, replicas.size(), concurrency);
         Pass cold = pass(tokens, n, concurrency, 0);
-        long arrivalsAfterCold = jsonLong(get(upstream + "/__bench/arrivals"), "arrivals");
+        long arrivalsAfterCold = DelayProxy.field(get(upstream + "/__bench/arrivals"), "arrivals");
         Log.info("cluster: cold pass %.1f s, statuses %s, %,d AssumeRole at the upstream", cold.seconds(),
-                statuses(cold.statuses()), arrivalsAfterCold);
+                Stats.statuses(cold.statuses()), arrivalsAfterCold);
         Pass again = pass(tokens, n, concurrency, 1);
         Thread.sleep(2_000); // stragglers and refreshes would land now
         String arrivalJson = get(upstream + "/__bench/arrivals?window-ms=1000&list=1");
         List<Metrics> after = scrapeAll();
-        Log.info("cluster: second pass %.1f s, statuses %s", again.seconds(), statuses(again.statuses()));
+        Log.info("cluster: second pass %.1f s, statuses %s", again.seconds(), Stats.statuses(again.statuses()));
 
         long[] arrivals = epochMicros(arrivalJson);
         long[] grants = grants(Path.of(opts.require("monitor")), opts.get("budget-key", "sts-broker:budget"));
@@ -142,9 +142,9 @@ public final class Cluster {
                 replicas.size(), replicas.size(), concurrency, budget));
         md.append("| pass | requests | statuses | seconds | AssumeRole at the upstream during the pass |\n|---|---:|---|---:|---:|\n");
         md.append(String.format(Locale.ROOT, "| cold (replica i mod %d) | %,d | %s | %.1f | %,d |%n", replicas.size(), n,
-                statuses(cold.statuses()), cold.seconds(), arrivalsAfterCold));
+                Stats.statuses(cold.statuses()), cold.seconds(), arrivalsAfterCold));
         md.append(String.format(Locale.ROOT, "| again (replica i+1 mod %d) | %,d | %s | %.1f | %,d |%n%n", replicas.size(), n,
-                statuses(again.statuses()), again.seconds(), arrivals.length - arrivalsAfterCold));
+                Stats.statuses(again.statuses()), again.seconds(), arrivals.length - arrivalsAfterCold));
         md.append(String.format(Locale.ROOT, "- AssumeRole calls: **%,d** at the upstream for **%,d** distinct callers (%,d × %d replicas "
                 + "would be %,d); the replicas counted %,.0f (`broker_upstream_calls_total`, all results)%n",
                 arrivals.length, n, n, replicas.size(), (long) n * replicas.size(), brokerCalls));
@@ -284,19 +284,7 @@ public final class Cluster {
         return r.body();
     }
 
-    private static long jsonLong(String json, String field) {
-        Matcher m = Pattern.compile("\"" + field + "\":(\\d+)").matcher(json);
-        if (!m.find()) {
-            throw new IllegalStateException("no " + field + " in the proxy's answer");
-        }
-        return Long.parseLong(m.group(1));
-    }
 
-    private static String statuses(Map<Integer, Integer> s) {
-        List<String> parts = new ArrayList<>();
-        s.forEach((k, v) -> parts.add((k == -1 ? "failed" : String.valueOf(k)) + ": " + String.format(Locale.ROOT, "%,d", v)));
-        return String.join(", ", parts);
-    }
 
     private static Thread daemon(Runnable r) {
         Thread t = new Thread(r, "cluster");

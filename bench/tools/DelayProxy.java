@@ -111,6 +111,15 @@ public final class DelayProxy {
                 server.getAddress().getPort(), target, delay);
     }
 
+    /** A number field of one of the proxy's JSON answers ({@code /__bench/arrivals}, {@code /__bench/stats}). */
+    static long field(String json, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + name + " in the proxy's answer");
+        }
+        return Long.parseLong(m.group(1));
+    }
+
     private long epochMicros() {
         return epochMicrosAtStart + (System.nanoTime() - nanosAtStart) / 1_000;
     }

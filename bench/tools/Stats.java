@@ -64,6 +64,13 @@ final class Stats {
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
+    /** HTTP statuses and their counts ("200: 9,980, 503: 20"); -1 is a request that failed without one. */
+    static String statuses(java.util.Map<Integer, Integer> counts) {
+        return String.join(", ", new java.util.TreeMap<>(counts).entrySet().stream()
+                .map(e -> (e.getKey() == -1 ? "failed" : String.valueOf(e.getKey())) + ": "
+                        + String.format(Locale.ROOT, "%,d", e.getValue())).toList());
+    }
+
     static double[] toArray(List<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).toArray();
     }

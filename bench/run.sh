@@ -303,7 +303,7 @@ fi
 has throughput && scenario_throughput
 if has amplification; then
   scenario_amplification
-  has latency || has memory || stop_upstream
+  has latency || has memory || has cluster || stop_upstream
 fi
 [[ -n ${MAIN_PID:-} ]] && stop_pid "$MAIN_PID"
 

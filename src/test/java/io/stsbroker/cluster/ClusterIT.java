@@ -28,7 +28,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
-import static io.stsbroker.cluster.SharedCredentialsTest.random;
+import static io.stsbroker.cluster.OnRedis.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -207,7 +207,7 @@ class ClusterIT {
         assertThat(arrivals.size()).isGreaterThanOrEqualTo((int) statuses.stream().filter(s -> s == 200).count());
         // Where the calls are sent: every token the budget script granted, on Redis's clock (its SET).
         List<Long> grants = new ArrayList<>();
-        Matcher g = Pattern.compile("(?m)^(\\d+)\\.(\\d{6}) \\[0 lua] \"SET\" \"sts-broker:budget\"").matcher(granted);
+        Matcher g = Pattern.compile("(?m)^(\\d+)\\.(\\d{6}) \\[0 lua] \"SET\" \"sts-broker:\\{budget\\}\"").matcher(granted);
         while (g.find()) {
             grants.add(Long.parseLong(g.group(1)) * 1_000_000_000L + Long.parseLong(g.group(2)) * 1000L);
         }

@@ -44,6 +44,11 @@ class ClusterIT {
     static final String ROLE = "cluster-lab";
     static final String ARN = "acs:ram::1234567890123456:role/cluster-lab";
     static final int CLUSTER_BUDGET = 40;
+    /** Low per-caller mint limits, so that three replicas' worth (the old, per-replica counts) shows. */
+    static final int MINTS_PER_CALLER = 6;
+    static final int MAX_VARIANTS = 3;
+    /** Two more roles for the same callers: variants are counted per role, mints per caller. */
+    static final List<String> MORE_ROLES = List.of("cluster-lab-b", "cluster-lab-c");
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -80,6 +85,12 @@ class ClusterIT {
                 "-Dmp.jwt.verify.audiences=" + TestTokens.AUDIENCE,
                 "-Dbroker.roles." + ROLE + ".arn=" + ARN,
                 "-Dbroker.roles." + ROLE + ".allow=system:serviceaccount:cluster:*",
+                "-Dbroker.roles." + MORE_ROLES.get(0) + ".arn=" + ARN + "-b",
+                "-Dbroker.roles." + MORE_ROLES.get(0) + ".allow=system:serviceaccount:cluster:*",
+                "-Dbroker.roles." + MORE_ROLES.get(1) + ".arn=" + ARN + "-c",
+                "-Dbroker.roles." + MORE_ROLES.get(1) + ".allow=system:serviceaccount:cluster:*",
+                "-Dbroker.rate-limit.mints-per-caller=" + MINTS_PER_CALLER,
+                "-Dbroker.cache.max-variants-per-caller=" + MAX_VARIANTS,
                 "-Dbroker.admin.allow=system:serviceaccount:cluster-admin:ops",
                 "-Dbroker.cluster.enabled=true",
                 "-Dbroker.cluster.max-calls-per-second=" + CLUSTER_BUDGET,
@@ -152,7 +163,8 @@ class ClusterIT {
             monitored = monitor.text();
         }
         String dump = redis.dump().toString();
-        assertThat(monitored).containsIgnoringCase("EVAL").containsIgnoringCase("PUBLISH");
+        assertThat(monitored).containsIgnoringCase("EVAL").containsIgnoringCase("PUBLISH")
+                .contains("sts-broker:mints:{").contains("sts-broker:variants:{");
         assertThat(dump).contains("sts-broker:cred:");
         for (String text : List.of(monitored, dump)) {
             assertThat(text).doesNotContain(creds.path("accessKeySecret").asText())
@@ -160,6 +172,71 @@ class ClusterIT {
                     .doesNotContain(creds.path("accessKeyId").asText())
                     .doesNotContain("very-secret-workload").doesNotContain(ARN);
         }
+    }
+
+    @Test
+    void aCallersMintsSpreadOverTheReplicasAreLimitedToMintsPerCallerInTotal() throws Exception {
+        String caller = "system:serviceaccount:cluster:many-mints";
+        List<String> roles = List.of(ROLE, MORE_ROLES.get(0), MORE_ROLES.get(1));
+        List<PackagedBroker> all = List.of(a, b, c);
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        // Three variants of each of three roles (within the variant cap), one after another over the replicas.
+        for (int i = 0; i < 9; i++) {
+            answers.add(post(all.get(i % 3), caller, roles.get(i / 3), 2000 + 100 * (i % 3)));
+        }
+        assertThat(answers.subList(0, MINTS_PER_CALLER)).allSatisfy(r -> assertThat(r.statusCode()).as(r.body()).isEqualTo(200));
+        assertThat(answers.subList(MINTS_PER_CALLER, 9)).allSatisfy(r -> {
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
+            assertThat(r.body()).contains("\"Throttling\"").contains("broker.rate-limit.mints-per-caller");
+            assertThat(r.headers().firstValue("Retry-After")).isPresent();
+        });
+        assertThat(sts.counters().callCountForCaller(caller)).isEqualTo(MINTS_PER_CALLER);
+    }
+
+    @Test
+    void aCallersVariantsSpreadOverTheReplicasAreCappedInTotal() throws Exception {
+        String caller = "system:serviceaccount:cluster:many-variants";
+        List<PackagedBroker> all = List.of(a, b, c);
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 2 * MAX_VARIANTS; i++) {
+            HttpResponse<String> r = post(all.get(i % 3), caller, ROLE, 2000 + 100 * i);
+            statuses.add(r.statusCode());
+            if (r.statusCode() == 429) {
+                assertThat(r.body()).contains("broker.cache.max-variants-per-caller");
+            }
+        }
+        assertThat(statuses).containsExactly(200, 200, 200, 429, 429, 429);
+        // A variant the caller holds is served by every replica, from the shared tier, without a mint.
+        assertThat(post(c, caller, ROLE, 2000).statusCode()).isEqualTo(200);
+        assertThat(sts.counters().callCountForCaller(caller)).isEqualTo(MAX_VARIANTS);
+    }
+
+    @Test
+    void aCallerFloodingVariantsOverAllReplicasLeavesTwentyFirstCredentialsServed() throws Exception {
+        String flooder = "system:serviceaccount:cluster:flooder";
+        List<PackagedBroker> all = List.of(a, b, c);
+        List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
+        List<CompletableFuture<HttpResponse<String>>> cold = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String body = "{\"role\":\"" + ROLE + "\",\"durationSeconds\":" + (2000 + i) + "}";
+            flood.add(HTTP.sendAsync(postRequest(all.get(i % 3), flooder, body), HttpResponse.BodyHandlers.ofString()));
+            if (i < 20) {
+                cold.add(HTTP.sendAsync(request(all.get(i % 3), TestTokens.rs256("system:serviceaccount:cluster:first-" + i)),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+        }
+        for (CompletableFuture<HttpResponse<String>> r : cold) {
+            assertThat(r.get(60, TimeUnit.SECONDS).statusCode()).as(r.get().body()).isEqualTo(200);
+        }
+        List<Integer> flooded = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> r : flood) {
+            flooded.add(r.get(60, TimeUnit.SECONDS).statusCode());
+        }
+        assertThat(flooded).filteredOn(s -> s == 429).hasSizeGreaterThanOrEqualTo(30 - MAX_VARIANTS);
+        assertThat(sts.counters().callCountForCaller(flooder)).isLessThanOrEqualTo(MAX_VARIANTS);
+        long firsts = IntStream.range(0, 20)
+                .mapToLong(i -> sts.counters().callCountForCaller("system:serviceaccount:cluster:first-" + i)).sum();
+        assertThat(firsts).isEqualTo(20);
     }
 
     @Test
@@ -352,6 +429,18 @@ class ClusterIT {
 
     static HttpResponse<String> send(PackagedBroker broker, String token) throws Exception {
         return HTTP.send(request(broker, token), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpRequest postRequest(PackagedBroker broker, String caller, String body) {
+        return HttpRequest.newBuilder(URI.create(broker.api() + "/v1/credentials"))
+                .header("Authorization", "Bearer " + TestTokens.rs256(caller)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(60)).build();
+    }
+
+    /** POST /v1/credentials for {@code role} with its own durationSeconds: one variant. */
+    static HttpResponse<String> post(PackagedBroker broker, String caller, String role, int durationSeconds) throws Exception {
+        return HTTP.send(postRequest(broker, caller, "{\"role\":\"" + role + "\",\"durationSeconds\":" + durationSeconds + "}"),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     static JsonNode credentials(PackagedBroker broker, String caller) throws Exception {

@@ -276,6 +276,16 @@ class ClusterIT {
             granted = monitor.text();
         }
         List<Integer> statuses = calls.stream().map(CompletableFuture::join).toList();
+        // Printed before any assertion, so a failure shows whether a replica fell back to its local share.
+        for (PackagedBroker broker : all) {
+            System.out.printf("ClusterIT budget: broker %s tokens immediate=%.0f delayed=%.0f rejected=%.0f local=%.0f,"
+                            + " redis errors=%.0f%n", broker.api(),
+                    metric(broker, "broker_cluster_budget_total{result=\"immediate\"}"),
+                    metric(broker, "broker_cluster_budget_total{result=\"delayed\"}"),
+                    metric(broker, "broker_cluster_budget_total{result=\"rejected\"}"),
+                    metric(broker, "broker_cluster_budget_total{result=\"local\"}"),
+                    metric(broker, "broker_cluster_redis_errors_total"));
+        }
         assertThat(statuses).allMatch(s -> s == 200 || s == 503);
         assertThat(statuses).contains(200);
         List<Long> arrivals = sts.counters().arrivals(x -> x.roleSessionName().contains("cold-")).stream()
@@ -296,15 +306,6 @@ class ClusterIT {
         System.out.printf("ClusterIT budget: %d callers, %d answered 200, %d calls arrived at the STS, at most %d in"
                 + " one second (budget %d)%n", callers, statuses.stream().filter(s -> s == 200).count(), arrivals.size(),
                 most, CLUSTER_BUDGET);
-        for (PackagedBroker broker : all) {
-            System.out.printf("ClusterIT budget: broker %s tokens immediate=%.0f delayed=%.0f rejected=%.0f local=%.0f,"
-                            + " redis errors=%.0f%n", broker.api(),
-                    metric(broker, "broker_cluster_budget_total{result=\"immediate\"}"),
-                    metric(broker, "broker_cluster_budget_total{result=\"delayed\"}"),
-                    metric(broker, "broker_cluster_budget_total{result=\"rejected\"}"),
-                    metric(broker, "broker_cluster_budget_total{result=\"local\"}"),
-                    metric(broker, "broker_cluster_redis_errors_total"));
-        }
         // At the STS: a busy event loop can delay a few sends after their token and bunch them (42 in one
         // second at 40 was seen once on a loaded machine), so the one-second windows there get the
         // slack the single-node flood test gives them; the total can never run ahead of the budget.

@@ -20,6 +20,12 @@ import java.util.concurrent.TimeUnit;
  * all replicas, so no 1-second window holds more than {@code rate + 1}, whatever the replicas'
  * clocks say (only Redis's clock is read).
  *
+ * <p>Cold first across replicas: a deferrable call (an extra variant, a refresh) also needs a slot
+ * of a second key spaced {@code 2/rate} apart, so deferrable calls get at most half the budget and
+ * callers asking for their first credential always have at least the other half, however many
+ * deferrable calls the replicas send. A cold call takes the shared slot only: with no cold demand,
+ * deferrable calls still use half the budget, never all of it.
+ *
  * <p>Why a script and not bucket4j's Redis integration: bucket4j speaks to Redis through Lettuce,
  * Jedis or Redisson, a second client beside Quarkus's (its own connections, TLS and ACL settings);
  * the script is eight lines on the client the broker already configures.
@@ -30,18 +36,25 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClusterBudget {
 
-    /** KEYS[1] budget key; ARGV[1] microseconds per call. Returns 0 (go now) or the microseconds to wait. */
+    /**
+     * KEYS[1] budget key, KEYS[2] the deferrable share's key; ARGV[1] microseconds per call, ARGV[2]
+     * microseconds per deferrable call (0 for a cold call, which ignores the share). Returns 0 (go
+     * now) or the microseconds to wait.
+     */
     private static final String TAKE = """
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-            local next = tonumber(redis.call('GET', KEYS[1]) or '0')
-            if next > now then return next - now end
+            local wait = tonumber(redis.call('GET', KEYS[1]) or '0') - now
+            local share = tonumber(ARGV[2])
+            if share > 0 then wait = math.max(wait, tonumber(redis.call('GET', KEYS[2]) or '0') - now) end
+            if wait > 0 then return wait end
             redis.call('SET', KEYS[1], tostring(now + tonumber(ARGV[1])), 'PX', 10000)
+            if share > 0 then redis.call('SET', KEYS[2], tostring(now + share), 'PX', 10000) end
             return 0""";
 
     private final RedisCommands redis;
     private final ClusterState state;
-    private final String key;
+    private final List<String> keys;
     private final long microsPerCall;
     private final Duration maxWait;
     private final Bucket local;
@@ -54,7 +67,7 @@ final class ClusterBudget {
                   MeterRegistry meters) {
         this.redis = redis;
         this.state = state;
-        this.key = names.budget();
+        this.keys = List.of(names.budget(), names.deferrableBudget());
         this.microsPerCall = TimeUnit.SECONDS.toMicros(1) / settings.maxCallsPerSecond();
         this.maxWait = maxWait;
         int localRate = settings.degradedCallsPerSecond();
@@ -66,31 +79,40 @@ final class ClusterBudget {
         this.degraded = meters.counter("broker.cluster.budget", "result", "local");
     }
 
-    /** Completes when one call may be sent now, or fails with 503 when none can within {@code maxWait}. */
+    /** {@link #acquire(boolean)} for a cold call. */
     Uni<Void> acquire() {
-        long giveUpAt = System.nanoTime() + maxWait.toNanos();
-        return take(giveUpAt, false);
+        return acquire(false);
     }
 
-    private Uni<Void> take(long giveUpAt, boolean waitedBefore) {
+    /**
+     * Completes when one call may be sent now, or fails with 503 when none can within {@code maxWait}.
+     *
+     * @param deferrable the call takes a slot of the deferrable share too (half the budget)
+     */
+    Uni<Void> acquire(boolean deferrable) {
+        long giveUpAt = System.nanoTime() + maxWait.toNanos();
+        return take(giveUpAt, false, deferrable ? 2 * microsPerCall : 0);
+    }
+
+    private Uni<Void> take(long giveUpAt, boolean waitedBefore, long microsPerDeferrable) {
         if (state.degraded()) {
             return takeLocal(giveUpAt);
         }
-        return redis.eval(TAKE, List.of(key), microsPerCall)
+        return redis.eval(TAKE, keys, microsPerCall, microsPerDeferrable)
                 .onItem().transformToUni(r -> {
                     long waitMicros = r.toLong();
                     if (waitMicros == 0) {
                         (waitedBefore ? delayed : granted).increment();
                         return Uni.createFrom().voidItem();
                     }
-                    return napThen(giveUpAt, TimeUnit.MICROSECONDS.toNanos(waitMicros), () -> take(giveUpAt, true));
+                    return napThen(giveUpAt, TimeUnit.MICROSECONDS.toNanos(waitMicros), () -> take(giveUpAt, true, microsPerDeferrable));
                 })
                 // Redis failed. Degraded (a lost connection, or timeouts in a row): this call is charged
                 // to the local share. One slow answer on a busy replica: ask Redis again after a slot,
                 // since a local token on top of the cluster's would let the cluster exceed its budget.
                 .onFailure(t -> !(t instanceof BrokerException)).recoverWithUni(() -> state.degraded()
                         ? takeLocal(giveUpAt)
-                        : napThen(giveUpAt, TimeUnit.MICROSECONDS.toNanos(microsPerCall), () -> take(giveUpAt, true)));
+                        : napThen(giveUpAt, TimeUnit.MICROSECONDS.toNanos(microsPerCall), () -> take(giveUpAt, true, microsPerDeferrable)));
     }
 
     private Uni<Void> takeLocal(long giveUpAt) {

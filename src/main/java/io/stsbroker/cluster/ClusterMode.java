@@ -21,8 +21,8 @@ import java.time.Clock;
 import java.util.function.Supplier;
 
 /**
- * Cluster mode ({@code broker.cluster.enabled}): wires the shared cache tier, the cluster budget and
- * cross-replica invalidations on Quarkus's Redis client. When off (the default) nothing here touches
+ * Cluster mode ({@code broker.cluster.enabled}): wires the shared cache tier, the cluster budget,
+ * the per-caller mint limits and cross-replica invalidations on Quarkus's Redis client. When off (the default) nothing here touches
  * Redis and the broker is the single-node one.
  *
  * <p>Settings are checked at start-up ({@code config.BrokerConfigValidator}); Redis itself is not: a replica
@@ -39,6 +39,7 @@ public class ClusterMode implements UpstreamGate {
     private ClusterState state;
     private SharedCredentials shared;
     private ClusterBudget budget;
+    private SharedMintQuota mints;
     private Invalidations invalidations;
     private KeyNames names;
     private Vertx vertx;
@@ -65,6 +66,8 @@ public class ClusterMode implements UpstreamGate {
         this.shared = new SharedCredentials(commands, names, cipher, state, clock, config.cache().minRemaining(),
                 config.cache().refreshAhead(), s.lockTtl(), meters);
         this.budget = new ClusterBudget(commands, state, names, s, config.sts().budgetWait(), meters);
+        this.mints = new SharedMintQuota(commands, names, state, config.rateLimit().mintsPerCaller(),
+                config.cache().maxVariantsPerCaller(), config.cache().minRemaining());
         this.invalidations = new Invalidations(commands, names, cipher, state,
                 (roleArn, identity) -> vendor.get().invalidate(roleArn, identity), meters);
         LOG.infof("Cluster mode on: encryption key id %s (%d previous), budget %d calls/s (%d/s per replica while"
@@ -79,20 +82,32 @@ public class ClusterMode implements UpstreamGate {
         return enabled;
     }
 
-    /** For {@link ClusterCredentialSource}: the shared credential, or one minted once cluster-wide. */
+    /**
+     * For {@link ClusterCredentialSource}: the shared credential, or one minted once cluster-wide.
+     * Each credential loaded sets the time its variant leaves the caller's cluster-wide count.
+     */
     Uni<StsCredentials> load(CredentialKey key, Supplier<Uni<StsCredentials>> upstream) {
-        SharedKey sk = SharedKey.of(names, key.roleArn(), key.identity(), key.durationSeconds(), key.policy(),
-                key.externalId());
-        return shared.load(sk, upstream);
+        return shared.load(sharedKey(key), upstream)
+                .onItem().invoke(creds -> mints.held(key, creds).subscribe().with(ignored -> { }, ignored -> { }));
+    }
+
+    /** For {@link ClusterMintQuota}: the per-caller mint limits across replicas (on when {@link #enabled}). */
+    SharedMintQuota mints() {
+        return mints;
+    }
+
+    private SharedKey sharedKey(CredentialKey key) {
+        return SharedKey.of(names, key.roleArn(), key.identity(), key.durationSeconds(), key.policy(), key.externalId());
     }
 
     /**
      * The cluster budget, charged as each AssumeRole attempt is sent (after the per-replica budget
-     * and any wait for a connection), retries included.
+     * and any wait for a connection), retries included. Deferrable calls (extra variants, refreshes)
+     * may use only half of it, so callers' first credentials always have the other half.
      */
     @Override
-    public Uni<Void> beforeSend() {
-        return enabled ? budget.acquire() : Uni.createFrom().voidItem();
+    public Uni<Void> beforeSend(boolean deferrable) {
+        return enabled ? budget.acquire(deferrable) : Uni.createFrom().voidItem();
     }
 
     /** An admin invalidated credentials on this replica: delete the shared entries and tell the others. */

@@ -61,9 +61,27 @@ final class KeyNames {
         return prefix + "idx:role:" + roleTag;
     }
 
-    /** The cluster-wide AssumeRole budget (not derived from an identity). */
+    /**
+     * The cluster-wide AssumeRole budget (not derived from an identity). Its hash tag is the
+     * deferrable share's, so the budget script touching both works on a Redis Cluster too.
+     */
     String budget() {
-        return prefix + "budget";
+        return prefix + "{budget}";
+    }
+
+    /** The share of the budget that deferrable calls (extra variants, refreshes) may use. */
+    String deferrableBudget() {
+        return prefix + "{budget}:deferrable";
+    }
+
+    /** One caller's mint bucket; the caller's hash tag, shared with its variant sets. */
+    String mints(String identityTag) {
+        return prefix + "mints:{" + identityTag + "}";
+    }
+
+    /** The variants one caller holds or is minting of one role, with the time each leaves (a sorted set). */
+    String variants(String identityTag, String roleTag) {
+        return prefix + "variants:{" + identityTag + "}:" + roleTag;
     }
 
     /** The invalidation generation, incremented by every invalidation. */

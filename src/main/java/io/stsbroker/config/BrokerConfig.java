@@ -298,7 +298,8 @@ public interface BrokerConfig {
         /**
          * Distinct (durationSeconds, policy) variants of one role that one caller may hold at once,
          * counting those being minted; a request for one more gets 429 {@code Throttling} until one
-         * of them leaves the cache at its floor. Default 10.
+         * of them leaves the cache at its floor. In cluster mode counted across all replicas (each
+         * replica's own count while it cannot reach Redis). Default 10.
          */
         @WithDefault("10")
         int maxVariantsPerCaller();
@@ -379,7 +380,8 @@ public interface BrokerConfig {
          * New credentials (AssumeRole calls that are not refreshes) one caller identity may cause per
          * minute, as a bucket of this many refilled evenly over a minute; beyond it 429
          * {@code Throttling} with {@code Retry-After}. Requests answered from the cache, joining a
-         * mint in progress, and background refreshes never count. Default 20.
+         * mint in progress, and background refreshes never count. In cluster mode one bucket for all
+         * replicas (each replica's own while it cannot reach Redis). Default 20.
          */
         @WithDefault("20")
         int mintsPerCaller();

@@ -15,7 +15,12 @@ final class GatedStsClient implements StsClient, AutoCloseable {
 
     @Override
     public Uni<StsCredentials> assumeRole(AssumeRoleRequest request) {
-        return gate.beforeSend().onItem().transformToUni(ignored -> delegate.assumeRole(request));
+        return assumeRole(request, false);
+    }
+
+    @Override
+    public Uni<StsCredentials> assumeRole(AssumeRoleRequest request, boolean deferrable) {
+        return gate.beforeSend(deferrable).onItem().transformToUni(ignored -> delegate.assumeRole(request));
     }
 
     @Override

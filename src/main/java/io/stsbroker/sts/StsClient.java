@@ -19,6 +19,15 @@ public interface StsClient {
 
     Uni<StsCredentials> assumeRole(AssumeRoleRequest request);
 
+    /**
+     * {@link #assumeRole(AssumeRoleRequest)} for a call that may wait behind more urgent ones when a
+     * shared budget is contended ({@code deferrable}: an extra variant or a refresh, not a caller's
+     * first credential); see {@link UpstreamGate}. By default the same call.
+     */
+    default Uni<StsCredentials> assumeRole(AssumeRoleRequest request, boolean deferrable) {
+        return assumeRole(request);
+    }
+
     /** {@code embedded} or {@code alibaba}: reported by the status endpoint. */
     String providerName();
 

@@ -9,6 +9,11 @@ import io.smallrye.mutiny.Uni;
  */
 public interface UpstreamGate {
 
-    /** Completes when the call may be sent now; a failure fails the attempt without sending it. */
-    Uni<Void> beforeSend();
+    /**
+     * Completes when the call may be sent now; a failure fails the attempt without sending it.
+     *
+     * @param deferrable the call may wait behind other callers' first credentials (an extra
+     *                   variant or a refresh); a gate may give such calls only a share of its budget
+     */
+    Uni<Void> beforeSend(boolean deferrable);
 }

@@ -10,6 +10,7 @@ import io.stsbroker.audit.AuditLog;
 import io.stsbroker.config.BrokerConfig;
 import io.stsbroker.error.BrokerException;
 import io.stsbroker.sts.AssumeRoleRequest;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -49,7 +50,15 @@ public class CredentialVendor {
     private final VendingMeters meters;
     private final VendingAudit audit;
 
+    /** A vendor that counts mints on this replica only ({@link LocalMintQuota}). */
     public CredentialVendor(Clock clock, CredentialSource source, AuditLog audit, BrokerConfig config, MeterRegistry registry) {
+        this(clock, source, audit, config, registry, new LocalMintQuota(config));
+    }
+
+    /** @param quota counts each caller's mints and variants (on this replica, or across replicas in cluster mode) */
+    @Inject
+    public CredentialVendor(Clock clock, CredentialSource source, AuditLog audit, BrokerConfig config, MeterRegistry registry,
+                            MintQuota quota) {
         this.clock = clock;
         this.source = source;
         this.minRemaining = config.cache().minRemaining();
@@ -58,8 +67,7 @@ public class CredentialVendor {
         this.meters = new VendingMeters(registry, minRemaining);
         this.schedule = new RefreshSchedule(clock, config.cache().refreshAhead(), minRemaining);
         Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
-        this.admission = new MintAdmission(config.rateLimit().mintsPerCaller(), config.cache().maxVariantsPerCaller(),
-                config.cache().maxEntries(), this::secondsHeld, registry);
+        this.admission = new MintAdmission(quota, this::secondsHeld, registry);
         this.refusals = new RefusalMemory(config.cache().failureTtl(), config.cache().maxEntries(), ticker);
         this.cache = Caffeine.newBuilder()
                 // Maintenance on the calling thread (see CallerRateLimiter); loads and refreshes
@@ -94,16 +102,12 @@ public class CredentialVendor {
             return CompletableFuture.failedFuture(refused);
         }
         meters.misses.increment();
-        CompletableFuture<CachedCredential> pending = cache.getIfPresent(key);
-        if (pending == null) {
-            // This request starts a mint (two racing for one new key may both be counted).
-            try {
-                pending = admission.admit(key, priority -> cache.get(key, (k, executor) -> mint(key, request, priority)));
-            } catch (BrokerException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        }
-        return pending
+        CompletableFuture<CachedCredential> present = cache.getIfPresent(key);
+        // Without a mint in progress this request starts one (two racing for one new key may both be counted).
+        CompletionStage<CachedCredential> pending = present != null ? present
+                : admission.admit(key, priority -> cache.get(key, (k, executor) -> mint(key, request, priority)))
+                        .thenCompose(started -> started);
+        return pending.toCompletableFuture()
                 .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((entry, failure) -> {
                     if (failure != null) {

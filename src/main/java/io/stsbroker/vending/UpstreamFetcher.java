@@ -122,7 +122,7 @@ class UpstreamFetcher implements CredentialSource {
         Uni<StsCredentials> call = Uni.createFrom().deferred(() -> {
             long deadlineNanos = time.currentTimeNanos() + deadline.toNanos();
             Uni<StsCredentials> attempt = Uni.createFrom().deferred(() -> budget.acquire(deadlineNanos, priority)
-                    .onItem().transformToUni(ignored -> attempt(request)));
+                    .onItem().transformToUni(ignored -> attempt(request, priority)));
             if (maxAttempts > 1) {
                 attempt = attempt.onFailure(UpstreamFetcher::retryable).retry()
                         .withBackOff(backoff, backoff.multipliedBy(MAX_BACKOFF_FACTOR)).withJitter(JITTER)
@@ -141,10 +141,10 @@ class UpstreamFetcher implements CredentialSource {
         return inFlight.get();
     }
 
-    private Uni<StsCredentials> attempt(AssumeRoleRequest request) {
+    private Uni<StsCredentials> attempt(AssumeRoleRequest request, FetchPriority priority) {
         return Uni.createFrom().deferred(() -> {
             inFlight.incrementAndGet();
-            return sts.assumeRole(request);
+            return sts.assumeRole(request, priority == FetchPriority.DEFERRABLE);
         }).onTermination().invoke(inFlight::decrementAndGet);
     }
 

@@ -28,7 +28,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
-import static io.stsbroker.cluster.SharedCredentialsTest.random;
+import static io.stsbroker.cluster.OnRedis.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -44,6 +44,11 @@ class ClusterIT {
     static final String ROLE = "cluster-lab";
     static final String ARN = "acs:ram::1234567890123456:role/cluster-lab";
     static final int CLUSTER_BUDGET = 40;
+    /** Low per-caller mint limits, so that three replicas' worth (the old, per-replica counts) shows. */
+    static final int MINTS_PER_CALLER = 6;
+    static final int MAX_VARIANTS = 3;
+    /** Two more roles for the same callers: variants are counted per role, mints per caller. */
+    static final List<String> MORE_ROLES = List.of("cluster-lab-b", "cluster-lab-c");
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -80,6 +85,12 @@ class ClusterIT {
                 "-Dmp.jwt.verify.audiences=" + TestTokens.AUDIENCE,
                 "-Dbroker.roles." + ROLE + ".arn=" + ARN,
                 "-Dbroker.roles." + ROLE + ".allow=system:serviceaccount:cluster:*",
+                "-Dbroker.roles." + MORE_ROLES.get(0) + ".arn=" + ARN + "-b",
+                "-Dbroker.roles." + MORE_ROLES.get(0) + ".allow=system:serviceaccount:cluster:*",
+                "-Dbroker.roles." + MORE_ROLES.get(1) + ".arn=" + ARN + "-c",
+                "-Dbroker.roles." + MORE_ROLES.get(1) + ".allow=system:serviceaccount:cluster:*",
+                "-Dbroker.rate-limit.mints-per-caller=" + MINTS_PER_CALLER,
+                "-Dbroker.cache.max-variants-per-caller=" + MAX_VARIANTS,
                 "-Dbroker.admin.allow=system:serviceaccount:cluster-admin:ops",
                 "-Dbroker.cluster.enabled=true",
                 "-Dbroker.cluster.max-calls-per-second=" + CLUSTER_BUDGET,
@@ -152,7 +163,8 @@ class ClusterIT {
             monitored = monitor.text();
         }
         String dump = redis.dump().toString();
-        assertThat(monitored).containsIgnoringCase("EVAL").containsIgnoringCase("PUBLISH");
+        assertThat(monitored).containsIgnoringCase("EVAL").containsIgnoringCase("PUBLISH")
+                .contains("sts-broker:mints:{").contains("sts-broker:variants:{");
         assertThat(dump).contains("sts-broker:cred:");
         for (String text : List.of(monitored, dump)) {
             assertThat(text).doesNotContain(creds.path("accessKeySecret").asText())
@@ -160,6 +172,71 @@ class ClusterIT {
                     .doesNotContain(creds.path("accessKeyId").asText())
                     .doesNotContain("very-secret-workload").doesNotContain(ARN);
         }
+    }
+
+    @Test
+    void aCallersMintsSpreadOverTheReplicasAreLimitedToMintsPerCallerInTotal() throws Exception {
+        String caller = "system:serviceaccount:cluster:many-mints";
+        List<String> roles = List.of(ROLE, MORE_ROLES.get(0), MORE_ROLES.get(1));
+        List<PackagedBroker> all = List.of(a, b, c);
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        // Three variants of each of three roles (within the variant cap), one after another over the replicas.
+        for (int i = 0; i < 9; i++) {
+            answers.add(post(all.get(i % 3), caller, roles.get(i / 3), 2000 + 100 * (i % 3)));
+        }
+        assertThat(answers.subList(0, MINTS_PER_CALLER)).allSatisfy(r -> assertThat(r.statusCode()).as(r.body()).isEqualTo(200));
+        assertThat(answers.subList(MINTS_PER_CALLER, 9)).allSatisfy(r -> {
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
+            assertThat(r.body()).contains("\"Throttling\"").contains("broker.rate-limit.mints-per-caller");
+            assertThat(r.headers().firstValue("Retry-After")).isPresent();
+        });
+        assertThat(sts.counters().callCountForCaller(caller)).isEqualTo(MINTS_PER_CALLER);
+    }
+
+    @Test
+    void aCallersVariantsSpreadOverTheReplicasAreCappedInTotal() throws Exception {
+        String caller = "system:serviceaccount:cluster:many-variants";
+        List<PackagedBroker> all = List.of(a, b, c);
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 2 * MAX_VARIANTS; i++) {
+            HttpResponse<String> r = post(all.get(i % 3), caller, ROLE, 2000 + 100 * i);
+            statuses.add(r.statusCode());
+            if (r.statusCode() == 429) {
+                assertThat(r.body()).contains("broker.cache.max-variants-per-caller");
+            }
+        }
+        assertThat(statuses).containsExactly(200, 200, 200, 429, 429, 429);
+        // A variant the caller holds is served by every replica, from the shared tier, without a mint.
+        assertThat(post(c, caller, ROLE, 2000).statusCode()).isEqualTo(200);
+        assertThat(sts.counters().callCountForCaller(caller)).isEqualTo(MAX_VARIANTS);
+    }
+
+    @Test
+    void aCallerFloodingVariantsOverAllReplicasLeavesTwentyFirstCredentialsServed() throws Exception {
+        String flooder = "system:serviceaccount:cluster:flooder";
+        List<PackagedBroker> all = List.of(a, b, c);
+        List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
+        List<CompletableFuture<HttpResponse<String>>> cold = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String body = "{\"role\":\"" + ROLE + "\",\"durationSeconds\":" + (2000 + i) + "}";
+            flood.add(HTTP.sendAsync(postRequest(all.get(i % 3), flooder, body), HttpResponse.BodyHandlers.ofString()));
+            if (i < 20) {
+                cold.add(HTTP.sendAsync(request(all.get(i % 3), TestTokens.rs256("system:serviceaccount:cluster:first-" + i)),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+        }
+        for (CompletableFuture<HttpResponse<String>> r : cold) {
+            assertThat(r.get(60, TimeUnit.SECONDS).statusCode()).as(r.get().body()).isEqualTo(200);
+        }
+        List<Integer> flooded = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> r : flood) {
+            flooded.add(r.get(60, TimeUnit.SECONDS).statusCode());
+        }
+        assertThat(flooded).filteredOn(s -> s == 429).hasSizeGreaterThanOrEqualTo(30 - MAX_VARIANTS);
+        assertThat(sts.counters().callCountForCaller(flooder)).isLessThanOrEqualTo(MAX_VARIANTS);
+        long firsts = IntStream.range(0, 20)
+                .mapToLong(i -> sts.counters().callCountForCaller("system:serviceaccount:cluster:first-" + i)).sum();
+        assertThat(firsts).isEqualTo(20);
     }
 
     @Test
@@ -199,6 +276,16 @@ class ClusterIT {
             granted = monitor.text();
         }
         List<Integer> statuses = calls.stream().map(CompletableFuture::join).toList();
+        // Printed before any assertion, so a failure shows whether a replica fell back to its local share.
+        for (PackagedBroker broker : all) {
+            System.out.printf("ClusterIT budget: broker %s tokens immediate=%.0f delayed=%.0f rejected=%.0f local=%.0f,"
+                            + " redis errors=%.0f%n", broker.api(),
+                    metric(broker, "broker_cluster_budget_total{result=\"immediate\"}"),
+                    metric(broker, "broker_cluster_budget_total{result=\"delayed\"}"),
+                    metric(broker, "broker_cluster_budget_total{result=\"rejected\"}"),
+                    metric(broker, "broker_cluster_budget_total{result=\"local\"}"),
+                    metric(broker, "broker_cluster_redis_errors_total"));
+        }
         assertThat(statuses).allMatch(s -> s == 200 || s == 503);
         assertThat(statuses).contains(200);
         List<Long> arrivals = sts.counters().arrivals(x -> x.roleSessionName().contains("cold-")).stream()
@@ -207,7 +294,7 @@ class ClusterIT {
         assertThat(arrivals.size()).isGreaterThanOrEqualTo((int) statuses.stream().filter(s -> s == 200).count());
         // Where the calls are sent: every token the budget script granted, on Redis's clock (its SET).
         List<Long> grants = new ArrayList<>();
-        Matcher g = Pattern.compile("(?m)^(\\d+)\\.(\\d{6}) \\[0 lua] \"SET\" \"sts-broker:budget\"").matcher(granted);
+        Matcher g = Pattern.compile("(?m)^(\\d+)\\.(\\d{6}) \\[0 lua] \"SET\" \"sts-broker:\\{budget\\}\"").matcher(granted);
         while (g.find()) {
             grants.add(Long.parseLong(g.group(1)) * 1_000_000_000L + Long.parseLong(g.group(2)) * 1000L);
         }
@@ -219,15 +306,6 @@ class ClusterIT {
         System.out.printf("ClusterIT budget: %d callers, %d answered 200, %d calls arrived at the STS, at most %d in"
                 + " one second (budget %d)%n", callers, statuses.stream().filter(s -> s == 200).count(), arrivals.size(),
                 most, CLUSTER_BUDGET);
-        for (PackagedBroker broker : all) {
-            System.out.printf("ClusterIT budget: broker %s tokens immediate=%.0f delayed=%.0f rejected=%.0f local=%.0f,"
-                            + " redis errors=%.0f%n", broker.api(),
-                    metric(broker, "broker_cluster_budget_total{result=\"immediate\"}"),
-                    metric(broker, "broker_cluster_budget_total{result=\"delayed\"}"),
-                    metric(broker, "broker_cluster_budget_total{result=\"rejected\"}"),
-                    metric(broker, "broker_cluster_budget_total{result=\"local\"}"),
-                    metric(broker, "broker_cluster_redis_errors_total"));
-        }
         // At the STS: a busy event loop can delay a few sends after their token and bunch them (42 in one
         // second at 40 was seen once on a loaded machine), so the one-second windows there get the
         // slack the single-node flood test gives them; the total can never run ahead of the budget.
@@ -352,6 +430,18 @@ class ClusterIT {
 
     static HttpResponse<String> send(PackagedBroker broker, String token) throws Exception {
         return HTTP.send(request(broker, token), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpRequest postRequest(PackagedBroker broker, String caller, String body) {
+        return HttpRequest.newBuilder(URI.create(broker.api() + "/v1/credentials"))
+                .header("Authorization", "Bearer " + TestTokens.rs256(caller)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(60)).build();
+    }
+
+    /** POST /v1/credentials for {@code role} with its own durationSeconds: one variant. */
+    static HttpResponse<String> post(PackagedBroker broker, String caller, String role, int durationSeconds) throws Exception {
+        return HTTP.send(postRequest(broker, caller, "{\"role\":\"" + role + "\",\"durationSeconds\":" + durationSeconds + "}"),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     static JsonNode credentials(PackagedBroker broker, String caller) throws Exception {

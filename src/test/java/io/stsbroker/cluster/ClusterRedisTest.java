@@ -2,65 +2,25 @@ package io.stsbroker.cluster;
 
 import io.smallrye.mutiny.Uni;
 import io.stsbroker.sts.StsCredentials;
-import io.stsbroker.testsupport.MutableClock;
-import io.stsbroker.testing.RedisServer;
-import io.vertx.mutiny.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
-import static io.stsbroker.cluster.SharedCredentialsTest.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The cluster budget, invalidations and the degraded mode, on a real redis-server. */
-class ClusterRedisTest {
+class ClusterRedisTest extends OnRedis {
 
-    static RedisServer redis;
-    static Vertx vertx;
-    static final byte[] KEY = random(32);
-    static final byte[] KEY_SECRET = random(32);
     static final String ROLE = "acs:ram::1234567890123456:role/cluster-lab";
-    final MutableClock clock = new MutableClock(Instant.now());
-    final List<Replica> replicas = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        vertx.closeAndAwait();
-        redis.close();
-    }
-
-    @BeforeEach
-    void emptyRedis() throws Exception {
-        redis.call("FLUSHALL");
-    }
-
-    @AfterEach
-    void closeReplicas() {
-        replicas.forEach(Replica::close);
-    }
 
     Replica replica(int callsPerSecond, int maxReplicas) {
-        Replica r = new Replica(vertx, redis, KEY, List.of(), KEY_SECRET, clock, Duration.ofSeconds(10),
-                callsPerSecond, maxReplicas).join();
-        replicas.add(r);
-        return r;
+        return replica(KEY, List.of(), Duration.ofSeconds(10), callsPerSecond, maxReplicas);
     }
 
     @Test
@@ -76,6 +36,36 @@ class ClusterRedisTest {
         assertThat(sentAt).hasSize(75);
         assertThat(maxInAnyWindow(sentAt, TimeUnit.SECONDS.toNanos(1))).isLessThanOrEqualTo(rate + 1);
         assertThat(all.stream().mapToDouble(r -> r.counter("broker.cluster.budget", "result", "local")).sum()).isZero();
+    }
+
+    @Test
+    void deferrableCallsFromThreeReplicasTakeAtMostHalfTheBudgetSoColdCallsGoFirst() {
+        int rate = 20;
+        List<Replica> all = List.of(replica(rate, 3), replica(rate, 3), replica(rate, 3));
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        List<Long> deferrableAt = Collections.synchronizedList(new ArrayList<>());
+        List<Long> sentAt = Collections.synchronizedList(new ArrayList<>());
+        // 60 extra variants or refreshes and 10 first credentials asked for at once over the replicas.
+        List<Uni<Void>> calls = new ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            boolean deferrable = i % 7 != 0;
+            calls.add(all.get(i % 3).budget.acquire(deferrable).onItem().invoke(() -> {
+                order.add(deferrable ? "D" : "C");
+                sentAt.add(System.nanoTime());
+                if (deferrable) {
+                    deferrableAt.add(System.nanoTime());
+                }
+            }));
+        }
+        Uni.join().all(calls).andFailFast().await().atMost(Duration.ofSeconds(30));
+
+        assertThat(order).hasSize(70);
+        // Deferrable calls never hold more than half the budget, all calls never more than all of it.
+        assertThat(maxInAnyWindow(deferrableAt, TimeUnit.SECONDS.toNanos(1))).isLessThanOrEqualTo(rate / 2 + 1);
+        assertThat(maxInAnyWindow(sentAt, TimeUnit.SECONDS.toNanos(1))).isLessThanOrEqualTo(rate + 1);
+        // So the 10 cold calls are served within the first 35 of 70 grants (in a fair draw the last
+        // of them would come near the end).
+        assertThat(order.lastIndexOf("C")).as(order::toString).isLessThan(35);
     }
 
     static int maxInAnyWindow(List<Long> times, long windowNanos) {

@@ -1,19 +1,10 @@
 package io.stsbroker.cluster;
 
 import io.stsbroker.sts.StsCredentials;
-import io.stsbroker.testsupport.MutableClock;
 import io.stsbroker.testing.RedisServer;
-import io.vertx.mutiny.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -22,46 +13,16 @@ import java.util.stream.IntStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The shared tier on a real redis-server, with two or three replicas' parts side by side. */
-class SharedCredentialsTest {
+class SharedCredentialsTest extends OnRedis {
 
-    static RedisServer redis;
-    static Vertx vertx;
-    static final byte[] KEY = random(32);
     static final byte[] OTHER_KEY = random(32);
-    static final byte[] KEY_SECRET = random(32);
-    final MutableClock clock = new MutableClock(Instant.now());
-    final List<Replica> replicas = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start();
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        vertx.closeAndAwait();
-        redis.close();
-    }
-
-    @BeforeEach
-    void emptyRedis() throws Exception {
-        redis.call("FLUSHALL");
-    }
-
-    @AfterEach
-    void closeReplicas() {
-        replicas.forEach(Replica::close);
-    }
 
     Replica replica(byte[] key, List<byte[]> previous) {
         return replica(key, previous, Duration.ofSeconds(10));
     }
 
     Replica replica(byte[] key, List<byte[]> previous, Duration lockTtl) {
-        Replica r = new Replica(vertx, redis, key, previous, KEY_SECRET, clock, lockTtl, 1000, 3).join();
-        replicas.add(r);
-        return r;
+        return replica(key, previous, lockTtl, 1000, 3);
     }
 
     @Test
@@ -204,11 +165,5 @@ class SharedCredentialsTest {
         long pttl = Long.parseLong((String) redis.call("PTTL", a.shared.entryName(a.key("system:serviceaccount:ttl:x"))));
         // one hour of life minus the 20-minute floor, less the few ms the test took
         assertThat(pttl).isBetween(Duration.ofMinutes(40).minusSeconds(5).toMillis(), Duration.ofMinutes(40).toMillis());
-    }
-
-    static byte[] random(int n) {
-        byte[] b = new byte[n];
-        new SecureRandom().nextBytes(b);
-        return b;
     }
 }

@@ -6,6 +6,9 @@ import io.stsbroker.error.ErrorCode;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,15 +32,26 @@ class MintAdmissionTest {
 
     /** Admits and, like the cache, holds the key. */
     private FetchPriority mint(MintAdmission a, CredentialKey k) {
-        return a.admit(k, p -> {
+        return decided(a.admit(k, p -> {
             cached.put(k, 1800L);
             return p;
-        });
+        }));
     }
 
     /** Admits without holding the key afterwards, like a mint that failed. */
     private static FetchPriority admit(MintAdmission a, CredentialKey k) {
-        return a.admit(k, p -> p);
+        return decided(a.admit(k, p -> p));
+    }
+
+    /** The local quota decides at once: the stage is complete, and a refusal is its BrokerException. */
+    private static FetchPriority decided(CompletionStage<FetchPriority> stage) {
+        CompletableFuture<FetchPriority> f = stage.toCompletableFuture();
+        assertThat(f).isDone();
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            throw (RuntimeException) e.getCause();
+        }
     }
 
     private double refused(String reason) {

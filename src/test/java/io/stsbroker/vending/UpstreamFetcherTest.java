@@ -299,4 +299,41 @@ class UpstreamFetcherTest {
         assertThat(meters.get("broker.upstream.fetches").gauge().value()).isZero();
         assertThat(calls).hasValue(2);
     }
+
+    @Test
+    void everyAttemptTellsTheStsClientWhetherItMayWaitBehindFirstCredentials() {
+        List<Boolean> deferrable = new CopyOnWriteArrayList<>();
+        ScriptedSts scripted = sts(n -> n == 0 ? failing("Throttling", 400) : Uni.createFrom().item(CREDS));
+        StsClient sts = new StsClient() {
+            @Override
+            public Uni<StsCredentials> assumeRole(AssumeRoleRequest request) {
+                return assumeRole(request, false);
+            }
+
+            @Override
+            public Uni<StsCredentials> assumeRole(AssumeRoleRequest request, boolean mayWait) {
+                deferrable.add(mayWait);
+                return scripted.assumeRole(request);
+            }
+
+            @Override
+            public String providerName() {
+                return scripted.providerName();
+            }
+
+            @Override
+            public boolean ready() {
+                return true;
+            }
+        };
+        UpstreamFetcher f = fetcher(sts, 3, Duration.ofMillis(10), Duration.ofSeconds(5));
+        CompletableFuture<StsCredentials> extra = f.fetch(REQUEST, FetchPriority.DEFERRABLE).subscribeAsCompletionStage();
+        time.advance(Duration.ofSeconds(1));
+        assertThat(extra).isCompletedWithValue(CREDS);
+        CompletableFuture<StsCredentials> first = f.fetch(REQUEST, FetchPriority.COLD).subscribeAsCompletionStage();
+        time.advance(Duration.ofSeconds(1));
+        assertThat(first).isCompletedWithValue(CREDS);
+        // The deferrable fetch's retry is deferrable too.
+        assertThat(deferrable).containsExactly(true, true, false);
+    }
 }

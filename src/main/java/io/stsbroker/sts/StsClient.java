@@ -19,6 +19,14 @@ public interface StsClient {
 
     Uni<StsCredentials> assumeRole(AssumeRoleRequest request);
 
+    /**
+     * The same call, as attempt {@code attempt} (from 1) of one fetch that may retry. The number is
+     * for observers only (the tracing decorator, {@link TracedStsClient}); what is sent is the same.
+     */
+    default Uni<StsCredentials> assumeRole(AssumeRoleRequest request, int attempt) {
+        return assumeRole(request);
+    }
+
     /** {@code embedded} or {@code alibaba}: reported by the status endpoint. */
     String providerName();
 

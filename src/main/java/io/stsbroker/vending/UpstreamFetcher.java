@@ -3,6 +3,8 @@ package io.stsbroker.vending;
 import io.github.bucket4j.TimeMeter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -121,8 +123,12 @@ class UpstreamFetcher implements CredentialSource {
         // and is signed anew (new nonce, new timestamp).
         Uni<StsCredentials> call = Uni.createFrom().deferred(() -> {
             long deadlineNanos = time.currentTimeNanos() + deadline.toNanos();
+            AtomicInteger attempts = new AtomicInteger();
+            // The trace context of whoever asked (the request's span), for every attempt: budget waits
+            // and backoffs finish on other threads, where it would otherwise be lost.
+            Context asker = Context.current();
             Uni<StsCredentials> attempt = Uni.createFrom().deferred(() -> budget.acquire(deadlineNanos, priority)
-                    .onItem().transformToUni(ignored -> attempt(request)));
+                    .onItem().transformToUni(ignored -> attempt(request, attempts.incrementAndGet(), asker)));
             if (maxAttempts > 1) {
                 attempt = attempt.onFailure(UpstreamFetcher::retryable).retry()
                         .withBackOff(backoff, backoff.multipliedBy(MAX_BACKOFF_FACTOR)).withJitter(JITTER)
@@ -141,10 +147,12 @@ class UpstreamFetcher implements CredentialSource {
         return inFlight.get();
     }
 
-    private Uni<StsCredentials> attempt(AssumeRoleRequest request) {
+    private Uni<StsCredentials> attempt(AssumeRoleRequest request, int number, Context asker) {
         return Uni.createFrom().deferred(() -> {
             inFlight.incrementAndGet();
-            return sts.assumeRole(request);
+            try (Scope ignored = asker.makeCurrent()) {
+                return sts.assumeRole(request, number);
+            }
         }).onTermination().invoke(inFlight::decrementAndGet);
     }
 

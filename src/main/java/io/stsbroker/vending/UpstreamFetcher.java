@@ -3,8 +3,6 @@ package io.stsbroker.vending;
 import io.github.bucket4j.TimeMeter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -123,12 +121,10 @@ class UpstreamFetcher implements CredentialSource {
         // and is signed anew (new nonce, new timestamp).
         Uni<StsCredentials> call = Uni.createFrom().deferred(() -> {
             long deadlineNanos = time.currentTimeNanos() + deadline.toNanos();
+            // Numbered for observers (the tracing decorator): 1, then 2 for the first retry, ...
             AtomicInteger attempts = new AtomicInteger();
-            // The trace context of whoever asked (the request's span), for every attempt: budget waits
-            // and backoffs finish on other threads, where it would otherwise be lost.
-            Context asker = Context.current();
             Uni<StsCredentials> attempt = Uni.createFrom().deferred(() -> budget.acquire(deadlineNanos, priority)
-                    .onItem().transformToUni(ignored -> attempt(request, attempts.incrementAndGet(), asker)));
+                    .onItem().transformToUni(ignored -> attempt(request, attempts.incrementAndGet())));
             if (maxAttempts > 1) {
                 attempt = attempt.onFailure(UpstreamFetcher::retryable).retry()
                         .withBackOff(backoff, backoff.multipliedBy(MAX_BACKOFF_FACTOR)).withJitter(JITTER)
@@ -147,12 +143,10 @@ class UpstreamFetcher implements CredentialSource {
         return inFlight.get();
     }
 
-    private Uni<StsCredentials> attempt(AssumeRoleRequest request, int number, Context asker) {
+    private Uni<StsCredentials> attempt(AssumeRoleRequest request, int number) {
         return Uni.createFrom().deferred(() -> {
             inFlight.incrementAndGet();
-            try (Scope ignored = asker.makeCurrent()) {
-                return sts.assumeRole(request, number);
-            }
+            return sts.assumeRole(request, number);
         }).onTermination().invoke(inFlight::decrementAndGet);
     }
 

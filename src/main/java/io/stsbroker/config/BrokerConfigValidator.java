@@ -48,6 +48,8 @@ public final class BrokerConfigValidator {
     static final String JWT_KEY = "mp.jwt.verify.publickey";
     static final String JWT_ISSUER = "mp.jwt.verify.issuer";
     static final String JWT_AUDIENCES = "mp.jwt.verify.audiences";
+    static final String OTLP_EXPORTER = "quarkus.otel.exporter.otlp.enabled";
+    static final String END_USER_ATTRIBUTES = "quarkus.otel.traces.eusp.enabled";
     static final List<String> JWT_REPLACED_SKEWS = List.of("mp.jwt.verify.clock.skew", "smallrye.jwt.expiration.grace");
 
     /**
@@ -85,6 +87,7 @@ public final class BrokerConfigValidator {
         http(config, server);
         auth(config.auth(), server);
         jwt(server.configured());
+        tracing(server.configured());
         apiKeys(config.apiKeys());
         admin(config.admin());
         if (config.rolesFile().isPresent() && !positive(config.rolesFilePollInterval())) {
@@ -167,6 +170,42 @@ public final class BrokerConfigValidator {
                 throw invalid(skew + "=" + value + ": the broker ignores it; set broker.auth.expiry-skew (default 0s, for exp) and"
                         + " broker.auth.issued-at-skew (default 60s, for nbf and iat) instead");
             });
+        }
+    }
+
+    /**
+     * Tracing is on exactly when an OTLP endpoint is set ({@link TracingSwitch}); these are the settings
+     * that would make it connect nowhere useful or export what spans must not carry.
+     */
+    private static void tracing(Function<String, Optional<String>> configured) {
+        Optional<String> endpoint = Optional.empty();
+        for (String name : TracingSwitch.ENDPOINTS) {
+            Optional<String> value = configured.apply(name);
+            if (value.isPresent() && !httpUrl(value.get())) {
+                throw invalid(name + "=" + value.get() + ": the OTLP collector must be an http:// or https:// URL with a host");
+            }
+            endpoint = endpoint.or(() -> value);
+        }
+        boolean forcedOn = configured.apply(TracingSwitch.SDK_DISABLED).filter("false"::equalsIgnoreCase).isPresent();
+        boolean otlpExporter = configured.apply(OTLP_EXPORTER).filter("false"::equalsIgnoreCase).isEmpty();
+        if (forcedOn && endpoint.isEmpty() && otlpExporter) {
+            // Quarkus would export to its default, localhost:4317, and log an error for every batch.
+            throw invalid(TracingSwitch.SDK_DISABLED + "=false: tracing needs " + TracingSwitch.ENDPOINTS.get(1)
+                    + " (or " + TracingSwitch.ENDPOINTS.get(0) + "); setting the endpoint alone switches tracing on");
+        }
+        configured.apply(END_USER_ATTRIBUTES).filter("true"::equalsIgnoreCase).ifPresent(v -> {
+            throw invalid(END_USER_ATTRIBUTES + "=" + v + ": it would put caller identities and roles into every span;"
+                    + " spans leave the broker for a trace backend, and who called is in the audit record (joined by request id)");
+        });
+    }
+
+    private static boolean httpUrl(String value) {
+        try {
+            URI uri = new URI(value.strip());
+            return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    && uri.getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
         }
     }
 

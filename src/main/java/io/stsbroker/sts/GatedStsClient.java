@@ -15,12 +15,12 @@ final class GatedStsClient implements StsClient, AutoCloseable {
 
     @Override
     public Uni<StsCredentials> assumeRole(AssumeRoleRequest request) {
-        return assumeRole(request, false);
+        return assumeRole(request, StsAttempt.FIRST);
     }
 
     @Override
-    public Uni<StsCredentials> assumeRole(AssumeRoleRequest request, boolean deferrable) {
-        return gate.beforeSend(deferrable).onItem().transformToUni(ignored -> delegate.assumeRole(request));
+    public Uni<StsCredentials> assumeRole(AssumeRoleRequest request, StsAttempt attempt) {
+        return gate.beforeSend(attempt.deferrable()).onItem().transformToUni(ignored -> delegate.assumeRole(request, attempt));
     }
 
     @Override

@@ -20,11 +20,10 @@ public interface StsClient {
     Uni<StsCredentials> assumeRole(AssumeRoleRequest request);
 
     /**
-     * {@link #assumeRole(AssumeRoleRequest)} for a call that may wait behind more urgent ones when a
-     * shared budget is contended ({@code deferrable}: an extra variant or a refresh, not a caller's
-     * first credential); see {@link UpstreamGate}. By default the same call.
+     * {@link #assumeRole(AssumeRoleRequest)} as the attempt {@code attempt} describes (its number, and
+     * whether it may wait behind more urgent calls); see {@link StsAttempt}. By default the same call.
      */
-    default Uni<StsCredentials> assumeRole(AssumeRoleRequest request, boolean deferrable) {
+    default Uni<StsCredentials> assumeRole(AssumeRoleRequest request, StsAttempt attempt) {
         return assumeRole(request);
     }
 

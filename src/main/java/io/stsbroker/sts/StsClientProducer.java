@@ -1,6 +1,7 @@
 package io.stsbroker.sts;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.quarkus.runtime.StartupEvent;
 import io.stsbroker.config.BrokerConfig;
 import io.stsbroker.sts.embedded.EmbeddedStsKeys;
@@ -12,6 +13,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -33,6 +35,8 @@ import java.time.Clock;
 public class StsClientProducer {
 
     private static final Logger LOG = Logger.getLogger(StsClientProducer.class);
+    /** The instrumentation scope of the broker's own spans. */
+    static final String TRACER_NAME = "io.stsbroker";
 
     @Inject
     BrokerConfig config;
@@ -49,6 +53,15 @@ public class StsClientProducer {
     /** Asked before each call is sent (cluster mode's budget); none by default. */
     @Inject
     Instance<UpstreamGate> gate;
+    /** Only resolved while tracing is on. */
+    @Inject
+    Instance<OpenTelemetry> openTelemetry;
+    /**
+     * Tracing's run-time switch, on exactly when an OTLP endpoint is configured
+     * ({@code config.TracingSwitch}). Off, the client is not wrapped: no tracing cost at all.
+     */
+    @ConfigProperty(name = "quarkus.otel.sdk.disabled")
+    boolean tracingOff;
 
     private SigningCredentialsSource alibabaIdentity;
 
@@ -57,6 +70,9 @@ public class StsClientProducer {
      * variables by default) instead of on the first credential request.
      */
     void validate(@Observes StartupEvent event) {
+        // One line either way, so an operator can tell from the log whether spans leave the broker.
+        LOG.info(tracingOff ? "Tracing off (no OTLP endpoint configured)"
+                : "Tracing on: every request and AssumeRole attempt is exported as a span to the OTLP endpoint");
         if (config.sts().provider() == BrokerConfig.Provider.alibaba) {
             StsEndpoint endpoint = StsEndpoint.parse(config.sts().endpoint());
             alibabaIdentity(endpoint);
@@ -82,7 +98,9 @@ public class StsClientProducer {
     @ApplicationScoped
     StsClient stsClient() {
         StsClient client = upstreamClient();
-        return gate.isResolvable() ? new GatedStsClient(client, gate.get()) : client;
+        StsClient gated = gate.isResolvable() ? new GatedStsClient(client, gate.get()) : client;
+        // Outermost, so an attempt the gate refuses is an attempt with its outcome too.
+        return tracingOff ? gated : new TracedStsClient(gated, openTelemetry.get().getTracer(TRACER_NAME));
     }
 
     private StsClient upstreamClient() {

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.tracing.TracingPolicy;
 
 import java.time.Duration;
 import java.util.Map;
@@ -66,7 +67,11 @@ final class UpstreamHttp implements AutoCloseable {
                 .setDefaultPort(endpoint.port())
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .setKeepAlive(true)
-                .setKeepAliveTimeout(KEEP_ALIVE_SECONDS);
+                .setKeepAliveTimeout(KEEP_ALIVE_SECONDS)
+                // No Vert.x client span and no traceparent header to STS: the query carries the
+                // broker's AccessKeyId, Signature and (RRSA) SecurityToken, which a client span would
+                // record as url.full. The AssumeRole attempt has its own span (TracedStsClient).
+                .setTracingPolicy(TracingPolicy.IGNORE);
         this.client = vertx.httpClientBuilder()
                 .with(options)
                 .with(new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS))

@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.stsbroker.config.BrokerConfig;
 import io.stsbroker.sts.AssumeRoleRequest;
+import io.stsbroker.sts.StsAttempt;
 import io.stsbroker.sts.StsClient;
 import io.stsbroker.sts.StsCredentials;
 import io.stsbroker.sts.StsException;
@@ -121,8 +122,11 @@ class UpstreamFetcher implements CredentialSource {
         // and is signed anew (new nonce, new timestamp).
         Uni<StsCredentials> call = Uni.createFrom().deferred(() -> {
             long deadlineNanos = time.currentTimeNanos() + deadline.toNanos();
+            // Numbered for observers (the tracing decorator): 1, then 2 for the first retry, ...
+            AtomicInteger attempts = new AtomicInteger();
             Uni<StsCredentials> attempt = Uni.createFrom().deferred(() -> budget.acquire(deadlineNanos, priority)
-                    .onItem().transformToUni(ignored -> attempt(request, priority)));
+                    .onItem().transformToUni(ignored -> attempt(request,
+                            new StsAttempt(attempts.incrementAndGet(), priority == FetchPriority.DEFERRABLE))));
             if (maxAttempts > 1) {
                 attempt = attempt.onFailure(UpstreamFetcher::retryable).retry()
                         .withBackOff(backoff, backoff.multipliedBy(MAX_BACKOFF_FACTOR)).withJitter(JITTER)
@@ -141,10 +145,10 @@ class UpstreamFetcher implements CredentialSource {
         return inFlight.get();
     }
 
-    private Uni<StsCredentials> attempt(AssumeRoleRequest request, FetchPriority priority) {
+    private Uni<StsCredentials> attempt(AssumeRoleRequest request, StsAttempt attempt) {
         return Uni.createFrom().deferred(() -> {
             inFlight.incrementAndGet();
-            return sts.assumeRole(request, priority == FetchPriority.DEFERRABLE);
+            return sts.assumeRole(request, attempt);
         }).onTermination().invoke(inFlight::decrementAndGet);
     }
 

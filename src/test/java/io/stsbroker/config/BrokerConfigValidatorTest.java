@@ -214,6 +214,40 @@ class BrokerConfigValidatorTest {
     }
 
     @Test
+    void tracingForcedOnWithoutAnEndpointStopsStartUpUnlessTheOtlpExporterIsOff() {
+        assertThatThrownBy(() -> BrokerConfigValidator.validate(TestConfigs.broker(), with("quarkus.otel.sdk.disabled", "false")))
+                .hasMessageContaining("quarkus.otel.sdk.disabled=false")
+                .hasMessageContaining("quarkus.otel.exporter.otlp.endpoint");
+        assertThatCode(() -> BrokerConfigValidator.validate(TestConfigs.broker(), with("quarkus.otel.sdk.disabled", "false",
+                "quarkus.otel.exporter.otlp.endpoint", "http://collector:4317"))).doesNotThrowAnyException();
+        assertThatCode(() -> BrokerConfigValidator.validate(TestConfigs.broker(), with("quarkus.otel.sdk.disabled", "false",
+                "quarkus.otel.exporter.otlp.enabled", "false"))).doesNotThrowAnyException();
+        assertThatCode(() -> BrokerConfigValidator.validate(TestConfigs.broker(), with("quarkus.otel.sdk.disabled", "true")))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void anOtlpEndpointThatIsNotAnHttpUrlStopsStartUpNamingTheProperty() {
+        assertThatThrownBy(() -> BrokerConfigValidator.validate(TestConfigs.broker(),
+                with("quarkus.otel.exporter.otlp.endpoint", "collector:4317")))
+                .hasMessageContaining("quarkus.otel.exporter.otlp.endpoint=collector:4317");
+        assertThatThrownBy(() -> BrokerConfigValidator.validate(TestConfigs.broker(),
+                with("quarkus.otel.exporter.otlp.traces.endpoint", "ftp://collector/")))
+                .hasMessageContaining("quarkus.otel.exporter.otlp.traces.endpoint=ftp://collector/");
+        assertThatCode(() -> BrokerConfigValidator.validate(TestConfigs.broker(),
+                with("quarkus.otel.exporter.otlp.traces.endpoint", "https://otel.example:4318/v1/traces")))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void endUserSpanAttributesStopStartUpAsTheyWouldExportCallerIdentities() {
+        assertThatThrownBy(() -> BrokerConfigValidator.validate(TestConfigs.broker(), with("quarkus.otel.traces.eusp.enabled", "true")))
+                .hasMessageContaining("quarkus.otel.traces.eusp.enabled=true");
+        assertThatCode(() -> BrokerConfigValidator.validate(TestConfigs.broker(), with("quarkus.otel.traces.eusp.enabled", "false")))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
     void smallRyesOwnSkewsStopStartUpPointingAtTheBrokersOwn() {
         assertThatThrownBy(() -> BrokerConfigValidator.validate(TestConfigs.broker(), with("mp.jwt.verify.clock.skew", "30")))
                 .hasMessageContaining("mp.jwt.verify.clock.skew=30").hasMessageContaining("broker.auth.expiry-skew");

@@ -48,8 +48,8 @@ class GatedStsClientTest {
             asked.add(deferrable);
             return Uni.createFrom().voidItem();
         });
-        client.assumeRole(REQUEST, true).await().indefinitely();
-        client.assumeRole(REQUEST, false).await().indefinitely();
+        client.assumeRole(REQUEST, new StsAttempt(1, true)).await().indefinitely();
+        client.assumeRole(REQUEST, new StsAttempt(2, false)).await().indefinitely();
         client.assumeRole(REQUEST).await().indefinitely();
         assertThat(asked).containsExactly(true, false, false);
         assertThat(sent).hasValue(3);
@@ -59,7 +59,7 @@ class GatedStsClientTest {
     void aRefusingGateSendsNothing() {
         GatedStsClient client = new GatedStsClient(upstream,
                 deferrable -> Uni.createFrom().failure(new IllegalStateException("budget spent")));
-        assertThat(catchThrowable(() -> client.assumeRole(REQUEST, true).await().indefinitely()))
+        assertThat(catchThrowable(() -> client.assumeRole(REQUEST, new StsAttempt(1, true)).await().indefinitely()))
                 .hasMessage("budget spent");
         assertThat(sent).hasValue(0);
     }

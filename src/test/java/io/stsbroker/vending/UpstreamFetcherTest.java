@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.stsbroker.error.BrokerException;
 import io.stsbroker.error.ErrorCode;
 import io.stsbroker.sts.AssumeRoleRequest;
+import io.stsbroker.sts.StsAttempt;
 import io.stsbroker.sts.StsClient;
 import io.stsbroker.sts.StsCredentials;
 import io.stsbroker.sts.StsException;
@@ -301,18 +302,18 @@ class UpstreamFetcherTest {
     }
 
     @Test
-    void everyAttemptTellsTheStsClientWhetherItMayWaitBehindFirstCredentials() {
-        List<Boolean> deferrable = new CopyOnWriteArrayList<>();
+    void everyAttemptTellsTheStsClientItsNumberAndWhetherItMayWaitBehindFirstCredentials() {
+        List<StsAttempt> attempts = new CopyOnWriteArrayList<>();
         ScriptedSts scripted = sts(n -> n == 0 ? failing("Throttling", 400) : Uni.createFrom().item(CREDS));
         StsClient sts = new StsClient() {
             @Override
             public Uni<StsCredentials> assumeRole(AssumeRoleRequest request) {
-                return assumeRole(request, false);
+                return assumeRole(request, StsAttempt.FIRST);
             }
 
             @Override
-            public Uni<StsCredentials> assumeRole(AssumeRoleRequest request, boolean mayWait) {
-                deferrable.add(mayWait);
+            public Uni<StsCredentials> assumeRole(AssumeRoleRequest request, StsAttempt attempt) {
+                attempts.add(attempt);
                 return scripted.assumeRole(request);
             }
 
@@ -333,7 +334,7 @@ class UpstreamFetcherTest {
         CompletableFuture<StsCredentials> first = f.fetch(REQUEST, FetchPriority.COLD).subscribeAsCompletionStage();
         time.advance(Duration.ofSeconds(1));
         assertThat(first).isCompletedWithValue(CREDS);
-        // The deferrable fetch's retry is deferrable too.
-        assertThat(deferrable).containsExactly(true, true, false);
+        // The deferrable fetch's retry is deferrable too, and numbered 2; the next fetch counts from 1.
+        assertThat(attempts).containsExactly(new StsAttempt(1, true), new StsAttempt(2, true), new StsAttempt(1, false));
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every role or only for role ARNs containing a given text, optionally with added latency:
  * <ul>
  *   <li>{@link #failWith}: answer with a chosen STS error code and HTTP status;</li>
+ *   <li>{@link #failNext}: the same for the next few calls only;</li>
  *   <li>{@link #failRate}: answer a fixed fraction of calls with an error code, the rest normally,
  *       decided by a seeded {@link Random} so a test sees the same sequence every run;</li>
  *   <li>{@link #dropConnections}: close the TCP connection without answering;</li>
@@ -36,11 +37,22 @@ public final class EmbeddedStsFaults {
 
     private enum Mode { ERROR, DROP, HANG }
 
-    /** A fault for ARNs containing {@code roleArnContains} (null: all); {@code random} null means every call. */
-    private record Rule(Mode mode, String code, int status, String roleArnContains, double rate, Random random) {
+    /**
+     * A fault for ARNs containing {@code roleArnContains} (null: all); {@code random} null means every
+     * call; {@code remaining} non-null limits it to that many calls.
+     */
+    private record Rule(Mode mode, String code, int status, String roleArnContains, double rate, Random random,
+                        AtomicInteger remaining) {
+        Rule(Mode mode, String code, int status, String roleArnContains, double rate, Random random) {
+            this(mode, code, status, roleArnContains, rate, random, null);
+        }
+
         boolean appliesTo(String roleArn) {
             if (roleArnContains != null && !roleArn.contains(roleArnContains)) {
                 return false;
+            }
+            if (remaining != null) {
+                return remaining.getAndDecrement() > 0;
             }
             if (random == null) {
                 return true;
@@ -74,6 +86,11 @@ public final class EmbeddedStsFaults {
     /** From now on, AssumeRole for ARNs containing {@code roleArnContains} (null: all) fails with {@code code}. */
     public void failWith(String code, int httpStatus, String roleArnContains) {
         set(new Rule(Mode.ERROR, code, httpStatus, roleArnContains, 1.0, null));
+    }
+
+    /** The next {@code times} AssumeRole calls for ARNs containing {@code roleArnContains} fail with {@code code}; later ones succeed. */
+    public void failNext(int times, String code, int httpStatus, String roleArnContains) {
+        set(new Rule(Mode.ERROR, code, httpStatus, roleArnContains, 1.0, null, new AtomicInteger(times)));
     }
 
     /**

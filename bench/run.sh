@@ -2,7 +2,7 @@
 # sts-broker benchmark harness: one command, every scenario, one dated results file.
 # What each scenario measures and how to read the results: docs/BENCHMARKS.md.
 #
-#   bash bench/run.sh            full run (the default; estimated ~20 min on 2 cores), for a quiet machine
+#   bash bench/run.sh            full run (the default; estimated ~27 min on 2 cores), for a quiet machine
 #   bash bench/run.sh --quick    smoke run (~3-4 min): short rounds, reduced counts, same code paths
 #   bash bench/run.sh --help     every option (bench/conf/run.usage.txt)
 #
@@ -28,7 +28,7 @@ parse_options bench/conf/run.options "$@"
 MODE=full
 [[ -n ${OPT[quick]:-} ]] && MODE=quick
 [[ -n ${OPT[full]:-} ]] && MODE=full
-SCENARIOS=${OPT[scenarios]:-throughput,amplification,startup,latency,memory}
+SCENARIOS=${OPT[scenarios]:-throughput,amplification,startup,latency,memory,cluster}
 DIAGNOSTICS=1; [[ -n ${OPT[no-diagnostics]:-} ]] && DIAGNOSTICS=0
 PROFILE=${OPT[profile]:-0}
 REBUILD=${OPT[rebuild]:-0}
@@ -65,13 +65,20 @@ STS_DELAY_MS=$(opt sts-delay-ms)
 MEM_ENTRIES=$(opt mem-entries)
 MEM_XMX=$(opt mem-xmx)
 STARTUP_RUNS=$(opt startup-runs)
+CLUSTER_CALLERS=$(opt cluster-callers)
+CLUSTER_CONCURRENCY=$(opt cluster-concurrency)
+CLUSTER_BUDGET=$(opt cluster-budget)
+CLUSTER_ROUNDS=$(opt cluster-rounds)
+CLUSTER_DURATION=$(opt cluster-duration)
+CLUSTER_WARMUP=$(opt cluster-warmup)
+REDIS_DELAY_MS=$(opt redis-delay-ms)
 XMX=$(opt xmx)
 read -r -a JVM_OPTS <<< "-Xmx$XMX $JVM_EXTRA"
 read -r -a JVM_EXTRA_OPTS <<< "$JVM_EXTRA"
 
 has() { [[ ",$SCENARIOS," == *",$1,"* ]]; }
 for s in ${SCENARIOS//,/ }; do
-  case $s in throughput|amplification|startup|latency|memory) ;; *) die "unknown scenario $s" ;; esac
+  case $s in throughput|amplification|startup|latency|memory|cluster) ;; *) die "unknown scenario $s" ;; esac
 done
 
 # --------------------------------------------------------------------------------- prerequisites
@@ -86,6 +93,15 @@ if ! command -v wrk >/dev/null; then
     sudo apt-get update -qq && sudo apt-get install -y -qq wrk >/dev/null
   fi
   command -v wrk >/dev/null || die "could not install wrk"
+fi
+if has cluster && ! command -v redis-server >/dev/null; then
+  say "redis-server is missing (cluster scenario): installing the Debian package"
+  if [[ $(id -u) -eq 0 ]]; then
+    apt-get update -qq && apt-get install -y -qq redis-server >/dev/null
+  else
+    sudo apt-get update -qq && sudo apt-get install -y -qq redis-server >/dev/null
+  fi
+  command -v redis-server >/dev/null && command -v redis-cli >/dev/null || die "could not install redis-server"
 fi
 
 WORK=$(mktemp -d /tmp/sts-bench.XXXXXX)
@@ -136,7 +152,8 @@ baseline_stale() {
 
 say "build"
 if (( NOBUILD )); then
-  [[ -f $BROKER_JAR && -f $BASELINE_JAR ]] || die "--no-build, but $BROKER_JAR or $BASELINE_JAR is missing"
+  [[ -f $BROKER_JAR ]] || die "--no-build, but $BROKER_JAR is missing"
+  { has throughput || has startup; } && { [[ -f $BASELINE_JAR ]] || die "--no-build, but $BASELINE_JAR is missing"; }
   BUILD_NOTE="jars used as found (--no-build)${OPT[broker-jar]:+; broker jar $BROKER_JAR}"
 else
   if [[ -n ${OPT[broker-jar]:-} ]]; then
@@ -158,7 +175,8 @@ else
     echo "broker: $BROKER_JAR is newer than src/ and pom.xml, reusing it (--rebuild to force)"
     BUILD_NOTE="broker jar reused (newer than src/ and pom.xml)"
   fi
-  if (( REBUILD )) || baseline_stale; then
+  # Only the throughput and start-up scenarios run the baseline app.
+  if { has throughput || has startup; } && { (( REBUILD )) || baseline_stale; }; then
     echo "baseline: ./mvnw -B -q -f bench/baseline/pom.xml package"
     ./mvnw -B -q -f bench/baseline/pom.xml package > "$WORK/logs/build-baseline.log" 2>&1 \
       || { tail -40 "$WORK/logs/build-baseline.log"; die "baseline build failed"; }
@@ -180,6 +198,7 @@ tool BenchJwt token "$WORK/keys" system:serviceaccount:bench:wrk > "$WORK/tokens
 CALLER_TOKENS=0
 has amplification && CALLER_TOKENS=$COLD
 has memory && (( MEM_ENTRIES + 1 > CALLER_TOKENS )) && CALLER_TOKENS=$((MEM_ENTRIES + 1))
+has cluster && (( CLUSTER_CALLERS > CALLER_TOKENS )) && CALLER_TOKENS=$CLUSTER_CALLERS
 if (( CALLER_TOKENS > 0 )); then
   echo "signing $CALLER_TOKENS caller tokens (RS256, all cores; before any measured JVM starts)"
   tool BenchJwt tokens "$WORK/keys" system:serviceaccount:bench:caller- "$CALLER_TOKENS" "$WORK/tokens/callers.tok"
@@ -284,7 +303,7 @@ fi
 has throughput && scenario_throughput
 if has amplification; then
   scenario_amplification
-  has latency || has memory || stop_upstream
+  has latency || has memory || has cluster || stop_upstream
 fi
 [[ -n ${MAIN_PID:-} ]] && stop_pid "$MAIN_PID"
 
@@ -293,11 +312,13 @@ has startup && scenario_startup
 # The latency and memory scenarios run the measured broker on broker.sts.provider=alibaba against
 # the embedded STS of a second broker process ("sts"), so the measured JVM holds only what a
 # production broker holds, and a delay proxy can sit in between.
-if has latency || has memory; then
+# The cluster scenario runs three replicas on provider=alibaba against the same upstream.
+if has latency || has memory || has cluster; then
   start_upstream
 fi
 has latency && scenario_latency
 has memory && scenario_memory
+has cluster && scenario_cluster
 stop_upstream
 
 write_results

@@ -61,13 +61,14 @@ stop_all() {
 }
 
 ALLOCATED=" "
-# free_port VAR: a loopback TCP port nobody listens on, not handed out before in this run.
+# free_port VAR: a loopback TCP port no socket uses (listening or connected: an outgoing connection's
+# ephemeral port cannot be bound either), not handed out before in this run.
 free_port() {
   local p _
   for _ in $(seq 1 500); do
     p=$(( 20000 + RANDOM % 25000 ))
     [[ $ALLOCATED == *" $p "* ]] && continue
-    if [[ -z $(ss -Htln "sport = :$p" 2>/dev/null) ]]; then
+    if [[ -z $(ss -Htan "sport = :$p" 2>/dev/null) ]]; then
       ALLOCATED+="$p "
       printf -v "$1" '%s' "$p"
       return 0

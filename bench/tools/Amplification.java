@@ -115,9 +115,9 @@ public final class Amplification {
             calls.add(c);
             allSame &= r.accessKeyIds().size() == 1 && r.statuses().getOrDefault(200, 0) == n;
             md.append(String.format(Locale.ROOT, "| %d | `%s` | %.0f | %s | %d | %.0f | %.0f |%n", trial, sub, c,
-                    statuses(r.statuses()), r.accessKeyIds().size(), misses, r.millis()));
+                    Stats.statuses(r.statuses()), r.accessKeyIds().size(), misses, r.millis()));
             Log.info("stampede trial %d: %.0f STS call(s), statuses %s, %d distinct AccessKeyIds", trial, c,
-                    statuses(r.statuses()), r.accessKeyIds().size());
+                    Stats.statuses(r.statuses()), r.accessKeyIds().size());
         }
         boolean ok = calls.stream().allMatch(c -> c == 1.0);
         String measured = "STS calls per trial: " + Stats.join(Stats.toArray(calls), 0)
@@ -292,13 +292,13 @@ public final class Amplification {
         });
         boolean ok = worstExcess <= 0;
         String arrivals = upstream == null ? null : get(upstream + "/__bench/arrivals?window-ms=1000");
-        long upstreamPeak = arrivals == null ? -1 : jsonLong(arrivals, "peak");
-        long upstreamCalls = arrivals == null ? -1 : jsonLong(arrivals, "arrivals");
+        long upstreamPeak = arrivals == null ? -1 : DelayProxy.field(arrivals, "peak");
+        long upstreamCalls = arrivals == null ? -1 : DelayProxy.field(arrivals, "arrivals");
         if (arrivals != null) {
             ok = upstreamPeak <= budget + 1;
         }
         md.append(String.format(Locale.ROOT, "- burst: %,d requests answered in %.1f s; statuses %s%n", done.get(), burstSeconds,
-                statuses(new TreeMap<>(statuses))));
+                Stats.statuses(new TreeMap<>(statuses))));
         md.append(String.format(Locale.ROOT, "- STS calls: %,d in all (%s); peak %.1f per second; "
                 + "the interval furthest over (budget × interval + burst) was %+.1f calls%n", total, String.join(", ", byResult), peakPerSecond, worstExcess));
         md.append("- STS calls per ~1 s sample interval: ").append(String.join(" ", series)).append("\n\n");
@@ -318,7 +318,7 @@ public final class Amplification {
         Verdicts.append(verdicts, "amplification", String.format(Locale.ROOT, "%,d distinct callers cold: STS calls per second", n),
                 measured, threshold, verdict);
         Log.info("cold callers: %d requests in %.1f s, statuses %s, peak %.1f STS calls/s", done.get(), burstSeconds,
-                statuses(new TreeMap<>(statuses)), peakPerSecond);
+                Stats.statuses(new TreeMap<>(statuses)), peakPerSecond);
     }
 
     private static String get(String url) throws IOException, InterruptedException {
@@ -330,13 +330,6 @@ public final class Amplification {
         return r.body();
     }
 
-    private static long jsonLong(String json, String field) {
-        var m = java.util.regex.Pattern.compile("\"" + field + "\":(\\d+)").matcher(json);
-        if (!m.find()) {
-            throw new IllegalStateException("no " + field + " in " + json);
-        }
-        return Long.parseLong(m.group(1));
-    }
 
     private static Thread daemon(Runnable r) {
         Thread t = new Thread(r, "amplification");
@@ -344,11 +337,6 @@ public final class Amplification {
         return t;
     }
 
-    private static String statuses(Map<Integer, Integer> s) {
-        List<String> parts = new ArrayList<>();
-        s.forEach((k, v) -> parts.add((k == -1 ? "failed" : String.valueOf(k)) + ": " + String.format(Locale.ROOT, "%,d", v)));
-        return String.join(", ", parts);
-    }
 
 
 }

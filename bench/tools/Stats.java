@@ -43,6 +43,34 @@ final class Stats {
         return String.format(Locale.ROOT, "%,." + digits + "f", v);
     }
 
+    /** The most values of {@code sorted} (ascending) within any half-open window of length {@code window}. */
+    static int peakInWindow(long[] sorted, long window) {
+        int peak = 0;
+        for (int i = 0, j = 0; j < sorted.length; j++) {
+            while (sorted[j] - sorted[i] >= window) {
+                i++;
+            }
+            peak = Math.max(peak, j - i + 1);
+        }
+        return peak;
+    }
+
+    /** The value at quantile {@code q} (0..1) of {@code sorted} (ascending), nearest rank; NaN when empty. */
+    static double quantile(double[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(q * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    /** HTTP statuses and their counts ("200: 9,980, 503: 20"); -1 is a request that failed without one. */
+    static String statuses(java.util.Map<Integer, Integer> counts) {
+        return String.join(", ", new java.util.TreeMap<>(counts).entrySet().stream()
+                .map(e -> (e.getKey() == -1 ? "failed" : String.valueOf(e.getKey())) + ": "
+                        + String.format(Locale.ROOT, "%,d", e.getValue())).toList());
+    }
+
     static double[] toArray(List<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).toArray();
     }

@@ -37,8 +37,10 @@ import java.util.regex.Pattern;
  * java Throughput --targets FILE --baseline NAME --lua FILE --out FILE [--verdicts FILE] [--raw DIR]
  *      [--rounds 3] [--duration 20] [--warmup 15] [--threads 2] [--connections 64] [--timeout 5]
  *      [--title TEXT] [--scenario KEY] [--clk-tck 100] [--order fixed|abba]
- *      [--target NAME:rps>=0.8] [--target NAME:p99<=2]
+ *      [--target NAME:rps>=0.8] [--target NAME:p99<=2] [--target NAME:p50<=1.1] [--target NAME:cpu<=1.05]
  * </pre>
+ * A {@code --target} compares the median over rounds of NAME's per-round ratio to the baseline: req/s,
+ * p50, p99, or server CPU per request.
  * {@code --order abba} reverses the order on even rounds (A B, B A, A B, ...), so a drift during the run
  * (JIT still settling, other load rising) does not always favour the target that runs second.
  * Targets file: one target a line, tab-separated: name, url, server pid, file of bearer tokens (one
@@ -281,12 +283,12 @@ public final class Throughput {
         return md.toString();
     }
 
-    /** --target NAME:rps>=X (median per-round req/s ratio) or NAME:p99<=X (median per-round p99 ratio). */
+    /** --target NAME:METRIC>=X or NAME:METRIC<=X: the median per-round ratio of rps, p50, p99 or cpu (server µs/request). */
     private void verdicts(List<Run> runs, StringBuilder md) {
         if (targetSpecs.isEmpty()) {
             return;
         }
-        Pattern spec = Pattern.compile("([^:]+):(rps|p99)(>=|<=)([\\d.]+)");
+        Pattern spec = Pattern.compile("([^:]+):(rps|p50|p99|cpu)(>=|<=)([\\d.]+)");
         String baseline = opts.require("baseline");
         Path verdictFile = opts.optionalPath("verdicts");
         String scenario = opts.get("scenario", "throughput");
@@ -298,14 +300,23 @@ public final class Throughput {
             }
             Target t = targets.stream().filter(x -> x.name().equals(m.group(1))).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("--target names unknown target " + m.group(1)));
-            boolean rps = m.group(2).equals("rps");
-            List<Double> ratios = ratios(runs, t, baseline, rps ? Run::rps : Run::p99);
+            java.util.function.ToDoubleFunction<Run> metric = switch (m.group(2)) {
+                case "rps" -> Run::rps;
+                case "p50" -> Run::p50;
+                case "p99" -> Run::p99;
+                default -> Run::serverCpuUsPerReq;
+            };
+            List<Double> ratios = ratios(runs, t, baseline, metric);
             double median = Stats.median(ratios);
             double limit = Double.parseDouble(m.group(4));
             boolean ok = m.group(3).equals(">=") ? median >= limit : median <= limit;
             boolean clean = runs.stream().filter(r -> r.target() == t || r.target().name().equals(baseline))
                     .allMatch(r -> r.non2xx() == 0 && r.socketErrors() == 0);
-            String what = "`" + t.name() + "` " + (rps ? "req/s" : "p99") + " ÷ `" + baseline + "`";
+            String what = "`" + t.name() + "` " + switch (m.group(2)) {
+                case "rps" -> "req/s";
+                case "cpu" -> "server CPU/request";
+                default -> m.group(2);
+            } + " ÷ `" + baseline + "`";
             String measured = Stats.spread(ratios, 2) + "×";
             String threshold = m.group(3).replace(">=", "≥ ").replace("<=", "≤ ") + m.group(4) + "×";
             String verdict = clean ? Verdicts.passFail(ok) : Verdicts.passFail(ok) + " (errors in some rounds, see per-round table)";

@@ -22,9 +22,16 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Memory is bounded: at most {@code broker.usage.max-callers} identities are tracked (Caffeine,
  * size-bounded; beyond it the least used identities are dropped with their counts), each with
- * {@code window-minutes} buckets of a minute stamp and four counters (24 bytes a minute, 1.4 KB for
- * an hour), so about {@code max-callers x (24 x window-minutes + 300)} bytes in all: 8.7 MB with the
- * defaults (5000 identities, 60 minutes).
+ * {@code window-minutes} slots, each holding a minute's stamp and four counters once the caller made
+ * a request in it (44 bytes a minute, 2.6 KB for an hour), so at most about
+ * {@code max-callers x (44 x window-minutes + 300)} bytes in all: 14.7 MB with the defaults (5000
+ * identities, 60 minutes).
+ *
+ * <p>{@link #count} runs on the event loop for every credential response, warm ones included, so it
+ * takes no lock and allocates nothing once the caller's minute exists (a monitor on the caller's
+ * buckets was contended by both event loops whenever one caller was busy), and Caffeine's
+ * maintenance runs on the calling thread, as in {@code policy.CallerRateLimiter}, rather than
+ * waking a common-pool thread every few dozen reads.
  *
  * <p>AssumeRole calls are counted from the audit stream ({@link AuditEvent.Type#MINT}, one record
  * per call made for a caller, success or failure, background refreshes included); the others by

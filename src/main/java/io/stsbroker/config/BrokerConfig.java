@@ -354,7 +354,7 @@ public interface BrokerConfig {
 
         /**
          * The most caller identities counted at once; beyond it the least used are dropped with their
-         * counts. Memory is about {@code max-callers x (24 x window-minutes + 300)} bytes. Default 5000.
+         * counts. Memory is at most about {@code max-callers x (44 x window-minutes + 300)} bytes. Default 5000.
          */
         @WithDefault("5000")
         int maxCallers();

@@ -14,15 +14,24 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * This replica's counts per caller, in per-minute buckets over {@code broker.usage.window}.
  *
  * <p>Memory is bounded: at most {@code broker.usage.max-callers} identities are tracked (Caffeine,
  * size-bounded; beyond it the least used identities are dropped with their counts), each with
- * {@code window-minutes} buckets of a minute stamp and four counters (24 bytes a minute, 1.4 KB for
- * an hour), so about {@code max-callers x (24 x window-minutes + 300)} bytes in all: 8.7 MB with the
- * defaults (5000 identities, 60 minutes).
+ * {@code window-minutes} slots, each holding a minute's stamp and four counters once the caller made
+ * a request in it (44 bytes a minute, 2.6 KB for an hour), so at most about
+ * {@code max-callers x (44 x window-minutes + 300)} bytes in all: 14.7 MB with the defaults (5000
+ * identities, 60 minutes).
+ *
+ * <p>{@link #count} runs on the event loop for every credential response, warm ones included, so it
+ * takes no lock and allocates nothing once the caller's minute exists (a monitor on the caller's
+ * buckets was contended by both event loops whenever one caller was busy), and Caffeine's
+ * maintenance runs on the calling thread, as in {@code policy.CallerRateLimiter}, rather than
+ * waking a common-pool thread every few dozen reads.
  *
  * <p>AssumeRole calls are counted from the audit stream ({@link AuditEvent.Type#MINT}, one record
  * per call made for a caller, success or failure, background refreshes included); the others by
@@ -51,7 +60,7 @@ public class ReplicaUsage implements UsageLedger {
         this.clock = clock;
         this.minutes = (int) window.toMinutes();
         this.maxCallers = maxCallers;
-        this.callers = Caffeine.newBuilder().maximumSize(maxCallers).build();
+        this.callers = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maxCallers).build();
         this.newBuckets = k -> new Buckets(this.minutes);
     }
 
@@ -97,36 +106,83 @@ public class ReplicaUsage implements UsageLedger {
         return Math.floorDiv(clock.millis(), 60_000L);
     }
 
-    /** A ring of per-minute counters; a slot is reset when its minute comes round again. */
+    /**
+     * A ring of per-minute counters. A slot holds the {@link Minute} it was last counted in; when its
+     * minute comes round again a fresh one replaces it (compare-and-set, so a concurrent count is
+     * never lost to the reset). A count whose minute is already older than the slot's (a thread that
+     * read the clock just before another rolled the slot over) goes to the slot's minute, the next one.
+     */
     private static final class Buckets {
-        private final long[] stamps;
-        private final int[] counts;
+        private final AtomicReferenceArray<Minute> slots;
 
         Buckets(int minutes) {
-            stamps = new long[minutes];
-            java.util.Arrays.fill(stamps, Long.MIN_VALUE);
-            counts = new int[minutes * KINDS];
+            slots = new AtomicReferenceArray<>(minutes);
         }
 
-        synchronized void add(long minute, UsageKind kind) {
-            int slot = (int) Math.floorMod(minute, (long) stamps.length);
-            if (stamps[slot] != minute) {
-                stamps[slot] = minute;
-                java.util.Arrays.fill(counts, slot * KINDS, slot * KINDS + KINDS, 0);
+        void add(long minute, UsageKind kind) {
+            int slot = (int) Math.floorMod(minute, (long) slots.length());
+            Minute m = slots.get(slot);
+            while (m == null || m.minute < minute) {
+                Minute fresh = new Minute(minute);
+                if (slots.compareAndSet(slot, m, fresh)) {
+                    m = fresh;
+                    break;
+                }
+                m = slots.get(slot);
             }
-            counts[slot * KINDS + kind.ordinal()]++;
+            m.add(kind);
         }
 
-        synchronized long[] sum(long oldestMinute) {
+        long[] sum(long oldestMinute) {
             long[] sum = new long[KINDS];
-            for (int slot = 0; slot < stamps.length; slot++) {
-                if (stamps[slot] >= oldestMinute) {
-                    for (int k = 0; k < KINDS; k++) {
-                        sum[k] += counts[slot * KINDS + k];
+            for (int slot = 0; slot < slots.length(); slot++) {
+                Minute m = slots.get(slot);
+                if (m != null && m.minute >= oldestMinute) {
+                    for (UsageKind k : UsageKind.values()) {
+                        sum[k.ordinal()] += m.get(k);
                     }
                 }
             }
             return sum;
+        }
+    }
+
+    /** One minute's four counters, as int fields updated in place (one small object a minute). */
+    private static final class Minute {
+        private static final AtomicIntegerFieldUpdater<Minute> SERVED = updater("served");
+        private static final AtomicIntegerFieldUpdater<Minute> ASSUME_ROLE = updater("assumeRole");
+        private static final AtomicIntegerFieldUpdater<Minute> THROTTLED = updater("throttled");
+        private static final AtomicIntegerFieldUpdater<Minute> FORBIDDEN = updater("forbidden");
+
+        final long minute;
+        private volatile int served;
+        private volatile int assumeRole;
+        private volatile int throttled;
+        private volatile int forbidden;
+
+        Minute(long minute) {
+            this.minute = minute;
+        }
+
+        void add(UsageKind kind) {
+            field(kind).incrementAndGet(this);
+        }
+
+        int get(UsageKind kind) {
+            return field(kind).get(this);
+        }
+
+        private static AtomicIntegerFieldUpdater<Minute> field(UsageKind kind) {
+            return switch (kind) {
+                case SERVED -> SERVED;
+                case ASSUME_ROLE -> ASSUME_ROLE;
+                case THROTTLED -> THROTTLED;
+                case FORBIDDEN -> FORBIDDEN;
+            };
+        }
+
+        private static AtomicIntegerFieldUpdater<Minute> updater(String field) {
+            return AtomicIntegerFieldUpdater.newUpdater(Minute.class, field);
         }
     }
 }

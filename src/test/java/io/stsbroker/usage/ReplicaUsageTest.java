@@ -6,6 +6,13 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,10 +59,38 @@ class ReplicaUsageTest {
         for (int i = 0; i < 1000; i++) {
             usage.count("caller-" + i, UsageKind.SERVED);
         }
-        // Caffeine evicts asynchronously; cleanUp is what a later read would trigger.
+        // Caffeine evicts in its maintenance (on the counting thread); cleanUp runs what is still pending.
         usage.cleanUp();
         assertThat(usage.report().callers()).hasSizeLessThanOrEqualTo(10);
         assertThat(usage.report().maxCallers()).isEqualTo(10);
+    }
+
+    @Test
+    void concurrentCountsOfOneCallerAreAllCounted() throws Exception {
+        ReplicaUsage usage = new ReplicaUsage(clock, Duration.ofMinutes(60), 10);
+        int threads = 4;
+        int each = 50_000;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < each; i++) {
+                        usage.count("busy", UsageKind.SERVED);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(usage.report().callers()).containsExactly(new CallerUsage("busy", (long) threads * each, 0, 0, 0));
     }
 
     @Test

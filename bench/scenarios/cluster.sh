@@ -82,7 +82,7 @@ scenario_cluster() {
   done
   tool Cluster "${args[@]}" --role bench --tokens "$WORK/tokens/callers.tok" --callers "$CLUSTER_CALLERS" \
     --concurrency "$CLUSTER_CONCURRENCY" --budget "$CLUSTER_BUDGET" --upstream "http://127.0.0.1:$proxy_port" \
-    --monitor "$WORK/raw/redis-monitor.txt" --budget-key "sts-broker:budget" \
+    --monitor "$WORK/raw/redis-monitor.txt" --budget-key "sts-broker:{budget}" \
     --out "$WORK/sections/6-cluster.md" --verdicts "$VERDICTS"
   stop_pid "$mon_pid"
 

@@ -43,7 +43,7 @@ import java.util.stream.Stream;
  * <pre>
  * java Cluster --replica URL --replica URL ... --metrics URL --metrics URL ... (same order) --role ROLE
  *      --tokens FILE --callers N --concurrency N --budget N --upstream URL --monitor FILE
- *      [--budget-key sts-broker:budget] --out FILE [--verdicts FILE]
+ *      [--budget-key sts-broker:{budget}] --out FILE [--verdicts FILE]
  * </pre>
  */
 public final class Cluster {
@@ -106,7 +106,7 @@ public final class Cluster {
         Log.info("cluster: second pass %.1f s, statuses %s", again.seconds(), Stats.statuses(again.statuses()));
 
         long[] arrivals = epochMicros(arrivalJson);
-        long[] grants = grants(Path.of(opts.require("monitor")), opts.get("budget-key", "sts-broker:budget"));
+        long[] grants = grants(Path.of(opts.require("monitor")), opts.get("budget-key", "sts-broker:{budget}"));
         int arrivalPeak = Stats.peakInWindow(arrivals, 1_000_000L);
         int grantPeak = Stats.peakInWindow(grants, 1_000_000L);
         // Compared for the callers that had a credential from both passes (a cold 503, the budget's wait

@@ -55,7 +55,7 @@ class PackagedTracingIT {
             String out = broker.output();
             assertThat(out).contains("Tracing off (no OTLP endpoint configured)")
                     .doesNotContain("io.opentelemetry").doesNotContain("io.quarkus.opentelemetry")
-                    .doesNotContain("4317");
+                    .doesNotContain("localhost:4317");
         }
     }
 

@@ -83,6 +83,8 @@ class KustomizeRenderTest {
             all.add(AuditFileComponentTest.COMPONENT);
             // Opt-in for trying cluster mode: ProdHaOverlayTest renders it into the prod-ha overlay.
             all.add(ProdHaOverlayTest.COMPONENT);
+            // Opt-in: TracingComponentTest renders it into the prod overlay.
+            all.add(TracingComponentTest.COMPONENT);
             assertThat(dirs).containsExactlyInAnyOrderElementsOf(all);
         }
         for (String component : COMPONENTS) {

@@ -86,8 +86,21 @@ scenario_cluster() {
     --out "$WORK/sections/6-cluster.md" --verdicts "$VERDICTS"
   stop_pid "$mon_pid"
 
-  # 2. Warm vends: replica 2 (Redis direct) against the same jar in single-node mode, same properties
-  #    but cluster.properties, both warm on the API key; the other processes idle alike for both.
+  # 2. Warm vends: a fourth replica in cluster mode (Redis direct) against the same jar in single-node
+  #    mode, same properties but cluster.properties, both started now so that neither carries the cold
+  #    pass's cache, usage ledger and heap (replica 2 held ~3,300 credentials more than a fresh
+  #    process); both warm on the API key; the other processes idle alike for both.
+  local warm_port warm_mgmt warm_pid
+  free_port warm_port
+  free_port warm_mgmt
+  PORT=$warm_port MGMT_PORT=$warm_mgmt render bench/conf/broker.properties "$WORK/conf/replica4.properties"
+  cat "$WORK/conf/replica2-upstream.properties" >> "$WORK/conf/replica4.properties"
+  CLUSTER_REDIS_PORT=$REDIS_PORT render bench/conf/cluster.properties "$WORK/conf/replica4-cluster.properties"
+  cat "$WORK/conf/replica4-cluster.properties" >> "$WORK/conf/replica4.properties"
+  start_broker replica4 "$warm_mgmt" "$WORK/conf/replica4.properties" "$XMX" \
+    ALIBABA_CLOUD_ACCESS_KEY_ID="$STS_AK" ALIBABA_CLOUD_ACCESS_KEY_SECRET="$STS_SK" \
+    BROKER_CLUSTER_ENCRYPTION_KEY="$enc" BROKER_CLUSTER_KEY_SECRET="$secret"
+  warm_pid=$STARTED_PID
   free_port SINGLE_PORT
   free_port SINGLE_MGMT_PORT
   PORT=$SINGLE_PORT MGMT_PORT=$SINGLE_MGMT_PORT render bench/conf/broker.properties "$WORK/conf/single.properties"
@@ -98,8 +111,8 @@ scenario_cluster() {
   {
     printf 'single\t%s\t%s\t%s\t%s\t-\t%s\n' "http://127.0.0.1:$SINGLE_PORT/v1/credentials/bench" "$single_pid" \
       "$WORK/tokens/key.tok" "http://127.0.0.1:$SINGLE_MGMT_PORT/q/metrics" "single-node broker, API key, cache warm"
-    printf 'cluster\t%s\t%s\t%s\t%s\t-\t%s\n' "http://127.0.0.1:${ports[2]}/v1/credentials/bench" "${pids[2]}" \
-      "$WORK/tokens/key.tok" "http://127.0.0.1:${mgmts[2]}/q/metrics" "replica 2 in cluster mode (Redis direct), same jar and load"
+    printf 'cluster\t%s\t%s\t%s\t%s\t-\t%s\n' "http://127.0.0.1:$warm_port/v1/credentials/bench" "$warm_pid" \
+      "$WORK/tokens/key.tok" "http://127.0.0.1:$warm_mgmt/q/metrics" "a fourth replica in cluster mode (Redis direct), same jar and load"
   } > "$WORK/conf/cluster-targets.tsv"
   say "cluster: warm vends, one replica in cluster mode against single-node mode"
   tool Throughput --targets "$WORK/conf/cluster-targets.tsv" --baseline single --lua bench/wrk/bench.lua \
@@ -109,6 +122,7 @@ scenario_cluster() {
     --title "Cluster: warm vends of one replica in cluster mode against the same jar in single-node mode" \
     --target 'cluster:rps>=0.95' --target 'cluster:cpu<=1.05'
   stop_pid "$single_pid"
+  stop_pid "$warm_pid"
 
   # 3. Warm p99 of replica 1 with Redis 50 ms away (each way) against no delay, alternating.
   {

@@ -25,7 +25,7 @@ import io.stsbroker.error.BrokerException;
  * identity), no policy, no external id, no key id, secret or token. Only installed while tracing is
  * on ({@link StsClientProducer}); with tracing off the client is not wrapped at all.
  */
-final class TracedStsClient implements StsClient, AutoCloseable {
+final class TracedStsClient extends ForwardingStsClient {
 
     static final String SPAN_NAME = "sts AssumeRole";
     static final AttributeKey<String> ROLE_ARN = AttributeKey.stringKey("broker.sts.role_arn");
@@ -35,11 +35,10 @@ final class TracedStsClient implements StsClient, AutoCloseable {
     static final String UNREACHABLE = "unreachable";
     static final String CANCELLED = "cancelled";
 
-    private final StsClient delegate;
     private final Tracer tracer;
 
     TracedStsClient(StsClient delegate, Tracer tracer) {
-        this.delegate = delegate;
+        super(delegate);
         this.tracer = tracer;
     }
 
@@ -72,27 +71,5 @@ final class TracedStsClient implements StsClient, AutoCloseable {
         }
         // A gate's refusal (cluster budget): the broker's own code, e.g. UpstreamUnavailable.
         return failure instanceof BrokerException e ? e.code().code() : UNREACHABLE;
-    }
-
-    @Override
-    public String providerName() {
-        return delegate.providerName();
-    }
-
-    @Override
-    public boolean ready() {
-        return delegate.ready();
-    }
-
-    @Override
-    public void close() throws Exception {
-        if (delegate instanceof AutoCloseable c) {
-            c.close();
-        }
-    }
-
-    @Override
-    public String toString() {
-        return delegate.toString();
     }
 }

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -37,17 +36,7 @@ class AuditFileComponentTest {
 
     @BeforeAll
     static void render() throws IOException {
-        Path dir = RepoFiles.path(RENDER);
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("kustomization.yaml"), """
-                apiVersion: kustomize.config.k8s.io/v1beta1
-                kind: Kustomization
-                resources:
-                  - ../../k8s/overlays/prod
-                components:
-                  - ../../k8s/components/audit-file
-                """);
-        Deployment d = Manifests.one(Manifests.render(RENDER), Deployment.class);
+        Deployment d = Manifests.one(Manifests.renderWithComponent(RENDER, "k8s/overlays/prod", COMPONENT), Deployment.class);
         pod = d.getSpec().getTemplate().getSpec();
         broker = pod.getContainers().stream().filter(c -> c.getName().equals("sts-broker")).findFirst().orElseThrow();
     }

@@ -28,6 +28,8 @@ import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -122,6 +124,24 @@ public final class Manifests {
     }
 
     /** Renders a kustomization and binds every object. */
+    /**
+     * Renders {@code overlay} with {@code component} added, through a kustomization written to
+     * {@code renderDir} (under target/, two levels below the repository root).
+     */
+    static List<HasMetadata> renderWithComponent(String renderDir, String overlay, String component) throws IOException {
+        Path dir = RepoFiles.path(renderDir);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("kustomization.yaml"), """
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources:
+                  - ../../%s
+                components:
+                  - ../../%s
+                """.formatted(overlay, component));
+        return render(renderDir);
+    }
+
     static List<HasMetadata> render(String dir) {
         return documents(Kubectl.kustomize(dir)).stream().map(Manifests::bind).collect(Collectors.toList());
     }

@@ -12,8 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -34,17 +32,7 @@ class TracingComponentTest {
 
     @BeforeAll
     static void render() throws IOException {
-        Path dir = RepoFiles.path(RENDER);
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("kustomization.yaml"), """
-                apiVersion: kustomize.config.k8s.io/v1beta1
-                kind: Kustomization
-                resources:
-                  - ../../k8s/overlays/prod
-                components:
-                  - ../../k8s/components/tracing
-                """);
-        objects = Manifests.render(RENDER);
+        objects = Manifests.renderWithComponent(RENDER, "k8s/overlays/prod", COMPONENT);
         broker = Manifests.one(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().stream()
                 .filter(c -> c.getName().equals("sts-broker")).findFirst().orElseThrow();
     }

@@ -2,6 +2,7 @@ package io.stsbroker.cluster;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Response;
 import io.stsbroker.sts.StsCredentials;
 import io.stsbroker.vending.CredentialKey;
 import io.stsbroker.vending.FetchPriority;
@@ -103,28 +104,33 @@ final class SharedMintQuota {
         if (state.degraded()) {
             return local.admit(key, heldFor, start);
         }
-        return admit(sharedKey(key), key.durationSeconds(), start)
-                .onFailure().recoverWithUni(() -> Uni.createFrom().completionStage(() -> local.admit(key, heldFor, start)))
+        // Only a failure of Redis itself falls back: once start has run, a failure is the mint's own,
+        // and asking the local quota would start a second mint.
+        return ask(sharedKey(key), key.durationSeconds())
+                .onItemOrFailure().transformToUni((r, redisFailed) -> redisFailed != null
+                        ? Uni.createFrom().completionStage(() -> local.admit(key, heldFor, start))
+                        : Uni.createFrom().item(() -> decision(r, start)))
                 .subscribeAsCompletionStage();
     }
 
-    private Uni<MintQuota.Decision> admit(SharedKey key, long durationSeconds, Consumer<FetchPriority> start) {
+    private Uni<Response> ask(SharedKey key, long durationSeconds) {
         long hold = Math.max(MIN_HOLD.toMillis(), Duration.ofSeconds(durationSeconds).minus(minRemaining).toMillis());
         return redis.eval(ADMIT, List.of(names.mints(key.identityTag()), variants(key)), key.tag(),
-                        String.format(Locale.ROOT, "%.3f", millisPerMint), mintsPerMinute, maxVariants, hold)
-                .onItem().transform(r -> {
-                    int code = r.get(0).toInteger();
-                    long value = r.get(1).toLong();
-                    return switch (code) {
-                        case 0, 1 -> {
-                            FetchPriority priority = value == 0 ? FetchPriority.COLD : FetchPriority.DEFERRABLE;
-                            start.accept(priority);
-                            yield new MintQuota.Admitted(priority);
-                        }
-                        case 2 -> new MintQuota.TooManyVariants(maxVariants, Duration.ofMillis(Math.max(0, value)));
-                        default -> new MintQuota.TooManyMints(Duration.ofMillis(value));
-                    };
-                });
+                String.format(Locale.ROOT, "%.3f", millisPerMint), mintsPerMinute, maxVariants, hold);
+    }
+
+    private MintQuota.Decision decision(Response r, Consumer<FetchPriority> start) {
+        int code = r.get(0).toInteger();
+        long value = r.get(1).toLong();
+        return switch (code) {
+            case 0, 1 -> {
+                FetchPriority priority = value == 0 ? FetchPriority.COLD : FetchPriority.DEFERRABLE;
+                start.accept(priority);
+                yield new MintQuota.Admitted(priority);
+            }
+            case 2 -> new MintQuota.TooManyVariants(maxVariants, Duration.ofMillis(Math.max(0, value)));
+            default -> new MintQuota.TooManyMints(Duration.ofMillis(value));
+        };
     }
 
     /**

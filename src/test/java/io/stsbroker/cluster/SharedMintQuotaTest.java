@@ -14,9 +14,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /** The per-caller mint limits across replicas, on a real redis-server: each replica's quota decides in Redis. */
@@ -134,6 +136,20 @@ class SharedMintQuotaTest extends OnRedis {
         } finally {
             redis.restart();
         }
+    }
+
+    @Test
+    void aMintThatFailsToStartIsNotRetriedThroughTheLocalQuota() {
+        Quota a = quota(20, 10);
+        AtomicInteger starts = new AtomicInteger();
+        Throwable failure = catchThrowable(() -> a.shared().admit(
+                key("system:serviceaccount:quota:failing-start", ROLE, 2000), k -> -1, priority -> {
+                    starts.incrementAndGet();
+                    throw new IllegalStateException("the mint could not start");
+                }, a.local()).toCompletableFuture().join());
+        assertThat(failure).hasRootCauseMessage("the mint could not start");
+        assertThat(starts).as("one decision, one start").hasValue(1);
+        assertThat(a.replica().state.degraded()).isFalse();
     }
 
     @Test
